@@ -1,0 +1,97 @@
+// A small table-driven parser for the CLI: every option is declared once with its type, default, range
+// and help line; bad input becomes a UsageError whose one-line message the command prints before exit 2.
+
+export class UsageError extends Error {}
+
+type Kind = 'string' | 'int' | 'number' | 'flag' | 'choice';
+
+export interface OptionSpec {
+  kind: Kind;
+  help: string;
+  default?: string | number | boolean;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  /** Name of the value in --help, e.g. PATH. */
+  meta?: string;
+}
+
+export type OptionTable = Record<string, OptionSpec>;
+export type OptionValues = Record<string, string | number | boolean | undefined>;
+
+/** Parse argv (without node and script) against the table. Throws UsageError on anything unknown or out of range. */
+export function parseOptions(argv: string[], table: OptionTable): OptionValues {
+  const values: OptionValues = {};
+  for (const [name, spec] of Object.entries(table)) values[name] = spec.default;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (options start with --; see --help)`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq >= 0 ? eq : undefined);
+    const spec = table[name];
+    if (!spec) throw new UsageError(`unknown option --${name} (see --help)`);
+    if (spec.kind === 'flag') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      values[name] = true;
+      continue;
+    }
+    let raw: string;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else {
+      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
+      raw = argv[++i];
+    }
+    values[name] = convert(name, raw, spec);
+  }
+  return values;
+}
+
+function convert(name: string, raw: string, spec: OptionSpec): string | number {
+  if (spec.kind === 'string') {
+    if (raw === '') throw new UsageError(`--${name} needs a non-empty value`);
+    return raw;
+  }
+  if (spec.kind === 'choice') {
+    if (!spec.choices?.includes(raw)) throw new UsageError(`--${name} must be one of ${spec.choices?.join(', ')} (got '${raw}')`);
+    return raw;
+  }
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number (got '${raw}')`);
+  if (spec.kind === 'int' && !Number.isInteger(value)) throw new UsageError(`--${name} must be a whole number (got '${raw}')`);
+  if (spec.min !== undefined && value < spec.min) throw new UsageError(`--${name} must be at least ${spec.min} (got ${raw})`);
+  if (spec.max !== undefined && value > spec.max) throw new UsageError(`--${name} must be at most ${spec.max} (got ${raw})`);
+  return value;
+}
+
+/** Help text: a usage line, then one line per option with its default and range. */
+export function formatHelp(usage: string, table: OptionTable): string {
+  const rows = Object.entries(table).map(([name, spec]) => {
+    const meta = spec.kind === 'flag' ? '' : ` ${spec.meta ?? (spec.kind === 'choice' ? spec.choices?.join('|') : spec.kind === 'string' ? 'TEXT' : 'N')}`;
+    const notes: string[] = [];
+    if (spec.default !== undefined && spec.kind !== 'flag') notes.push(`default ${spec.default}`);
+    if (spec.min !== undefined || spec.max !== undefined) notes.push(`range ${spec.min ?? '-∞'}..${spec.max ?? '∞'}`);
+    return [`  --${name}${meta}`, spec.help + (notes.length ? ` (${notes.join('; ')})` : '')];
+  });
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return [usage, '', 'Options:', ...rows.map(([left, right]) => left.padEnd(width) + right)].join('\n');
+}
+
+/**
+ * Run a CLI entry point: UsageError → one line on stderr and exit 2; any other error → one line
+ * (no stack trace unless OPL_DEBUG is set) and exit 1.
+ */
+export function runCli(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof UsageError) {
+        process.stderr.write(`error: ${message}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`error: ${message}\n`);
+      if (process.env.OPL_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,207 @@
+// `npm run train`: headless training on the core. Trains CE, CE + OPL, or both side by side (paired: same
+// init, same batches), shows a progress bar per run, prints a comparison table and can write every metric as JSON.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DEFAULT_TRAIN_CONFIG, pairedRuns, type RunSpec, type TrainConfig } from '../core/config';
+import { selectSubset } from '../core/data/subset';
+import type { DatasetSplit } from '../core/data/types';
+import type { LossSpec } from '../core/losses/objective';
+import { createTrainer, type EvalReport, type StepMetrics } from '../core/trainer';
+import { loadDataDir } from './loadDataDir';
+import { formatHelp, parseOptions, runCli, UsageError, type OptionTable } from './options';
+import { createProgress } from './progress';
+import { setupBackend } from './setupBackend';
+
+const OPTIONS: OptionTable = {
+  dataset: { kind: 'choice', choices: ['cifar10', 'cifar100'], default: 'cifar10', help: 'which data set' },
+  'data-dir': { kind: 'string', meta: 'PATH', help: 'folder with train.bin and test.bin (default public/data/<dataset>, made by npm run data)' },
+  classes: { kind: 'int', min: 2, max: 100, help: 'use the first N classes (default: all)' },
+  'train-per-class': { kind: 'int', min: 1, help: 'training images per class (default: all available)' },
+  'test-per-class': { kind: 'int', min: 1, help: 'test images per class (default: all available)' },
+  model: { kind: 'choice', choices: ['resnet8', 'resnet14', 'resnet20'], default: DEFAULT_TRAIN_CONFIG.model, help: 'CIFAR ResNet depth' },
+  width: { kind: 'int', min: 1, max: 256, default: DEFAULT_TRAIN_CONFIG.width, help: 'channels of the first stage (16 = reference 16/32/64)' },
+  loss: { kind: 'choice', choices: ['ce', 'opl', 'both'], default: 'both', help: 'ce, CE + λ·OPL, or both side by side from the same init on the same batches' },
+  gamma: { kind: 'number', min: 0, max: 100, default: 0.5, help: 'γ, weight of the different-class term in OPL' },
+  lambda: { kind: 'number', min: 0, max: 100, default: 1, help: 'λ, weight of OPL in CE + λ·OPL' },
+  'abs-negative': { kind: 'flag', help: 'average |cosine| over different-class pairs (paper equation) instead of the signed cosine' },
+  epochs: { kind: 'int', min: 1, max: 10000, default: 10, help: 'passes over the training subset' },
+  batch: { kind: 'int', min: 1, max: 4096, default: 64, help: 'images per step (reference: 128; 64 gives more steps on small subsets)' },
+  lr: { kind: 'number', min: 0, max: 10, default: DEFAULT_TRAIN_CONFIG.lr, help: 'peak learning rate (1 epoch warm-up, ×0.2 at 30/60/80% of the run)' },
+  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1, default: 1, help: 'seed for subsets, init, batch order and augmentation' },
+  backend: { kind: 'choice', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend (cpu is the slow reference)' },
+  json: { kind: 'string', meta: 'PATH', help: 'write every logged metric and the final results as JSON' },
+  'no-augment': { kind: 'flag', help: 'train without random crop and flip' },
+  help: { kind: 'flag', help: 'show this help' },
+};
+
+const USAGE = 'Usage: npm run train -- [options]\n\nTrains small CIFAR ResNets with cross-entropy (CE) and/or CE + λ·OPL on the wasm backend.';
+
+interface EpochRecord {
+  epoch: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  meanSameClassCos: number;
+  meanDiffClassCos: number;
+  classMeanOffDiagCos: number;
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2), OPTIONS);
+  if (o.help) {
+    process.stdout.write(`${formatHelp(USAGE, OPTIONS)}\n`);
+    return;
+  }
+  const dataset = o.dataset as 'cifar10' | 'cifar100';
+  const dataDir = resolve((o['data-dir'] as string | undefined) ?? `public/data/${dataset}`);
+  const loss: LossSpec = { kind: 'opl', gamma: o.gamma as number, lambda: o.lambda as number, absNegative: Boolean(o['abs-negative']) };
+  const runs: RunSpec[] =
+    o.loss === 'both' ? pairedRuns(loss) : o.loss === 'ce' ? [pairedRuns(loss)[0]] : [pairedRuns(loss)[1]];
+
+  const started = Date.now();
+  await setupBackend(o.backend as 'wasm' | 'cpu');
+  const full = await loadDataDir(dataDir, { dataset });
+  const data = cutData(full, o);
+  const config: TrainConfig = {
+    ...DEFAULT_TRAIN_CONFIG,
+    model: o.model as TrainConfig['model'],
+    width: o.width as number,
+    batchSize: o.batch as number,
+    epochs: o.epochs as number,
+    lr: o.lr as number,
+    seed: o.seed as number,
+    augment: !o['no-augment'],
+    runs,
+  };
+  const trainer = createTrainer(config, data);
+  const classes = data.train.classNames.length;
+  process.stderr.write(
+    `${dataset}: ${classes} classes, ${data.train.count} train / ${data.test.count} test images from ${dataDir}\n` +
+      `${config.model} width ${config.width} (${trainer.models[0].countParams().toLocaleString('en')} parameters), batch ${config.batchSize}, ` +
+      `${config.epochs} epochs × ${trainer.stepsPerEpoch} steps, backend ${o.backend}, seed ${config.seed}\n` +
+      runs.map((r) => `  ${r.name}: ${describeLoss(r.loss)}`).join('\n') + '\n',
+  );
+
+  const history = runs.map(() => [] as (StepMetrics & { step: number; epoch: number; lr: number })[]);
+  const epochs = runs.map(() => [] as EpochRecord[]);
+  const epochTrainAcc = runs.map(() => ({ sum: 0, n: 0 }));
+  const progress = createProgress();
+  const latestTest: (number | null)[] = runs.map(() => null);
+  const draw = (step: number, epoch: number, force = false) =>
+    progress.update(
+      runs.map((r, i) => {
+        const last = history[i][history[i].length - 1];
+        const test = latestTest[i] === null ? '' : ` test acc ${fmt(latestTest[i]!)}`;
+        return {
+          label: r.name,
+          fraction: step / trainer.totalSteps,
+          detail: `step ${step}/${trainer.totalSteps} epoch ${epoch + 1}/${config.epochs}` + (last ? ` loss ${fmt(last.total)} s ${fmt(last.s)} d ${fmt(last.d)}` : '') + test,
+        };
+      }),
+      force,
+    );
+
+  let final: EvalReport[] = [];
+  for (;;) {
+    const report = await trainer.step();
+    report.metrics?.forEach((m, i) => {
+      history[i].push({ step: report.step, epoch: report.epoch, lr: report.lr, ...m });
+      epochTrainAcc[i].sum += m.accuracy;
+      epochTrainAcc[i].n += 1;
+    });
+    draw(report.step, report.epoch);
+    if (report.epochEnd || report.done) {
+      final = await trainer.evaluate('test');
+      final.forEach((e, i) => {
+        latestTest[i] = e.accuracy;
+        epochs[i].push({
+          epoch: report.epoch + 1,
+          trainAccuracy: epochTrainAcc[i].sum / Math.max(1, epochTrainAcc[i].n),
+          testAccuracy: e.accuracy,
+          meanSameClassCos: e.meanSameClassCos,
+          meanDiffClassCos: e.meanDiffClassCos,
+          classMeanOffDiagCos: e.classMeanOffDiagCos,
+        });
+        epochTrainAcc[i] = { sum: 0, n: 0 };
+      });
+      draw(report.step, report.epoch, true);
+    }
+    if (report.done) break;
+  }
+  progress.done();
+  const minutes = (Date.now() - started) / 60000;
+  process.stdout.write(`\n${formatTable(final)}\n\n${minutes.toFixed(1)} min on ${o.backend}; chance accuracy is ${fmt(1 / classes)}\n`);
+
+  if (o.json) {
+    const out = {
+      command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
+      dataset,
+      dataDir,
+      classNames: data.train.classNames,
+      trainCount: data.train.count,
+      testCount: data.test.count,
+      backend: o.backend,
+      config,
+      minutes,
+      runs: runs.map((r, i) => ({
+        name: r.name,
+        loss: r.loss,
+        steps: history[i],
+        epochs: epochs[i],
+        final: {
+          testAccuracy: final[i].accuracy,
+          meanSameClassCos: final[i].meanSameClassCos,
+          meanDiffClassCos: final[i].meanDiffClassCos,
+          classMeanOffDiagCos: final[i].classMeanOffDiagCos,
+          perClassAccuracy: final[i].perClassAccuracy,
+          confusion: final[i].confusion,
+          classMeanCos: final[i].classMeanCos,
+        },
+      })),
+    };
+    await writeFile(resolve(o.json as string), JSON.stringify(out, null, 1));
+    process.stderr.write(`wrote ${o.json}\n`);
+  }
+  trainer.dispose();
+}
+
+/** Apply --classes / --train-per-class / --test-per-class to the loaded split. */
+function cutData(full: DatasetSplit, o: Record<string, unknown>): DatasetSplit {
+  const available = full.train.classNames.length;
+  const classes = o.classes as number | undefined;
+  if (classes !== undefined && classes > available) throw new UsageError(`--classes must be at most ${available} for this data (got ${classes})`);
+  const seed = o.seed as number;
+  try {
+    return {
+      train: selectSubset(full.train, { classes, perClass: o['train-per-class'] as number | undefined, seed }),
+      test: selectSubset(full.test, { classes, perClass: o['test-per-class'] as number | undefined, seed: seed + 1 }),
+    };
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function describeLoss(loss: LossSpec): string {
+  const opl = `OPL with γ ${loss.gamma}, ${loss.absNegative ? 'absolute' : 'signed'} d`;
+  return loss.kind === 'ce' ? `cross-entropy only (${opl} logged, not trained)` : `CE + ${loss.lambda}·OPL (${opl})`;
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(3) : String(x);
+}
+
+/** The final comparison: one row per metric, one column per run. */
+function formatTable(results: EvalReport[]): string {
+  const rows: [string, (e: EvalReport) => number][] = [
+    ['test accuracy', (e) => e.accuracy],
+    ['same-class cosine (test)', (e) => e.meanSameClassCos],
+    ['different-class cosine (test)', (e) => e.meanDiffClassCos],
+    ['class-mean off-diagonal cosine', (e) => e.classMeanOffDiagCos],
+  ];
+  const head = ['metric', ...results.map((r) => r.name)];
+  const body = rows.map(([name, get]) => [name, ...results.map((r) => fmt(get(r)))]);
+  const widths = head.map((_, c) => Math.max(...[head, ...body].map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+runCli(main);
