@@ -1,7 +1,10 @@
 // A small table-driven parser for the CLI: every option is declared once with its type, default, range
 // and help line; bad input becomes a UsageError whose one-line message the command prints before exit 2.
 
-export class UsageError extends Error {}
+/** A bad command line: the CLI prints its message alone and exits with status 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 type Kind = 'string' | 'int' | 'number' | 'flag' | 'choice';
 
