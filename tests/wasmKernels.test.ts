@@ -1,0 +1,258 @@
+// The wasm conv gradient kernels (src/core/backends/wasmKernels.ts) against the cpu backend as the
+// oracle: strides, paddings, kernel sizes, odd shapes, the exact ResNet-8 shapes, and no leaks.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { setupBackend } from '../src/cli/setupBackend';
+import { registerWasmTrainingKernels } from '../src/core/backends/wasmKernels';
+
+type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+
+interface Case {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  kh: number;
+  kw: number;
+  stride: number | [number, number];
+  pad: Pad;
+}
+
+/** Deterministic values in [-1, 1) (a small LCG), so a failure reproduces exactly. */
+function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function convOutSize(c: Case): [number, number] {
+  const info = tf.backend_util.computeConv2DInfo(
+    [c.n, c.h, c.w, c.ci],
+    [c.kh, c.kw, c.ci, c.co],
+    c.stride,
+    1,
+    c.pad as 'same',
+  );
+  return [info.outHeight, info.outWidth];
+}
+
+/** dx and dW of sum(conv2d(x, w) · r) on `backend`; r plays the role of dy. */
+async function gradsOn(backend: 'cpu' | 'wasm', c: Case): Promise<{ dx: Float32Array; dw: Float32Array }> {
+  await tf.setBackend(backend);
+  const [oh, ow] = convOutSize(c);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(values(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]);
+    const w = tf.tensor4d(values(c.kh * c.kw * c.ci * c.co, 2), [c.kh, c.kw, c.ci, c.co]);
+    const r = tf.tensor4d(values(c.n * oh * ow * c.co, 3), [c.n, oh, ow, c.co]);
+    const loss = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad as 'same'), r));
+    const [dx, dw] = tf.grads(loss)([x, w]);
+    return { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
+  });
+}
+
+/** Elementwise |a - b| ≤ 1e-4 · (|b| + max|b|): float32 sums of up to ~10^4 terms reorder freely. */
+function expectClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  expect(actual.length, `${what} length`).toBe(expected.length);
+  let scale = 0;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  let worstAt = -1;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / (Math.abs(expected[i]) + scale + 1e-12);
+    if (!(err <= worst)) {
+      worst = err;
+      worstAt = i;
+    }
+  }
+  expect(worst, `${what}: worst relative error at ${worstAt} (${actual[worstAt]} vs ${expected[worstAt]})`).toBeLessThan(1e-4);
+}
+
+async function compare(c: Case): Promise<void> {
+  const cpu = await gradsOn('cpu', c);
+  const wasm = await gradsOn('wasm', c);
+  expectClose(wasm.dx, cpu.dx, 'dx');
+  expectClose(wasm.dw, cpu.dw, 'dW');
+}
+
+function label(c: Case): string {
+  return `x ${c.n}x${c.h}x${c.w}x${c.ci}, w ${c.kh}x${c.kw} ${c.ci}->${c.co}, stride ${JSON.stringify(c.stride)}, pad ${JSON.stringify(c.pad)}`;
+}
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+afterAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+describe('setupBackend', () => {
+  it('makes the requested backend active and registers our kernels', async () => {
+    await setupBackend('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    await setupBackend('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it('rejects an unknown backend with a clear error', async () => {
+    await expect(setupBackend('gpu' as 'cpu')).rejects.toThrow(/unknown backend 'gpu'/);
+    expect(tf.getBackend()).toBe('wasm');
+  });
+});
+
+describe('registerWasmTrainingKernels', () => {
+  it('is idempotent: re-registering warns nothing and keeps the same kernels', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const filter = tf.getKernel('Conv2DBackpropFilter', 'wasm');
+    const input = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    registerWasmTrainingKernels();
+    registerWasmTrainingKernels();
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc).toBe(filter?.kernelFunc);
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(input?.kernelFunc);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+});
+
+describe('wasm conv gradients match the cpu backend', () => {
+  const cases: Case[] = [];
+  // Every stride × padding × kernel size, on odd, non-square inputs and mixed batch/channel counts.
+  const shapes = [
+    { n: 1, h: 7, w: 5, ci: 3, co: 5 },
+    { n: 3, h: 9, w: 6, ci: 1, co: 3 },
+    { n: 2, h: 8, w: 8, ci: 5, co: 1 },
+  ];
+  let i = 0;
+  for (const stride of [1, 2, 3]) {
+    for (const k of [1, 3, 5]) {
+      for (const padKind of ['same', 'valid', 'explicit'] as const) {
+        const shape = shapes[i++ % shapes.length];
+        const pad: Pad =
+          padKind === 'explicit'
+            ? [[0, 0], [k === 1 ? 0 : 1, 2], [2, k === 5 ? 4 : 0], [0, 0]] // uneven; some wider than k-1
+            : padKind;
+        cases.push({ ...shape, kh: k, kw: k, stride, pad });
+      }
+    }
+  }
+  // Rectangular kernels, unequal strides, a numeric pad.
+  cases.push({ n: 2, h: 7, w: 5, ci: 3, co: 4, kh: 3, kw: 5, stride: [2, 1], pad: 'same' });
+  cases.push({ n: 3, h: 9, w: 8, ci: 2, co: 3, kh: 5, kw: 3, stride: [1, 3], pad: [[0, 0], [1, 2], [0, 3], [0, 0]] });
+  cases.push({ n: 1, h: 7, w: 7, ci: 3, co: 2, kh: 2, kw: 4, stride: [3, 2], pad: 'valid' });
+  cases.push({ n: 2, h: 6, w: 7, ci: 4, co: 3, kh: 3, kw: 3, stride: 2, pad: 1 });
+  // Pads wider than the kernel reach the stock Conv2DBackpropInput fallback.
+  cases.push({ n: 2, h: 6, w: 6, ci: 2, co: 3, kh: 3, kw: 3, stride: 1, pad: [[0, 0], [3, 1], [4, 0], [0, 0]] });
+  cases.push({ n: 2, h: 6, w: 6, ci: 2, co: 3, kh: 1, kw: 1, stride: 2, pad: [[0, 0], [1, 0], [0, 1], [0, 0]] });
+  // 1x1 with only far-side pads: output pixels past the input must read (and receive) zeros.
+  cases.push({ n: 2, h: 6, w: 5, ci: 2, co: 3, kh: 1, kw: 1, stride: 1, pad: [[0, 0], [0, 2], [0, 1], [0, 0]] });
+  cases.push({ n: 2, h: 6, w: 5, ci: 2, co: 3, kh: 1, kw: 1, stride: 2, pad: [[0, 0], [0, 3], [0, 2], [0, 0]] });
+
+  for (const c of cases) {
+    it(label(c), async () => {
+      await compare(c);
+    });
+  }
+});
+
+describe('wasm conv gradients on the ResNet-8 shapes (batch 8)', () => {
+  const resnet: Case[] = [
+    { n: 8, h: 32, w: 32, ci: 3, co: 16, kh: 3, kw: 3, stride: 1, pad: 'same' },
+    { n: 8, h: 32, w: 32, ci: 16, co: 16, kh: 3, kw: 3, stride: 1, pad: 'same' },
+    { n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, kw: 3, stride: 2, pad: 'same' },
+    { n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 1, kw: 1, stride: 2, pad: 'same' },
+    { n: 8, h: 16, w: 16, ci: 32, co: 64, kh: 3, kw: 3, stride: 2, pad: 'same' },
+    { n: 8, h: 16, w: 16, ci: 32, co: 64, kh: 1, kw: 1, stride: 2, pad: 'same' },
+    { n: 8, h: 8, w: 8, ci: 64, co: 64, kh: 3, kw: 3, stride: 1, pad: 'same' },
+  ];
+  for (const c of resnet) {
+    it(label(c), async () => {
+      await compare(c);
+    });
+  }
+});
+
+describe('kernel attributes', () => {
+  const x = () => tf.tensor4d(values(2 * 8 * 7 * 3, 4), [2, 8, 7, 3]);
+
+  it('honours dimRoundingMode with a numeric pad (direct kernel call)', async () => {
+    // 8 rows, k 3, stride 2, pad 1: (8 - 3 + 2) / 2 + 1 = 4.5 output rows, so the mode matters;
+    // and a 1x1 kernel at stride 3, pad 0: ceil gives a last output row past the input.
+    const variants = [
+      { k: 3, stride: 2, pad: 1 },
+      { k: 1, stride: 3, pad: 0 },
+    ];
+    const cases = variants.flatMap((v) => (['floor', 'ceil', 'round'] as const).map((dimRoundingMode) => ({ ...v, dimRoundingMode })));
+    for (const { k, stride, pad, dimRoundingMode } of cases) {
+      const results: Record<string, Float32Array[]> = {};
+      for (const backend of ['cpu', 'wasm'] as const) {
+        await tf.setBackend(backend);
+        results[backend] = tf.tidy(() => {
+          const info = tf.backend_util.computeConv2DInfo([2, 8, 7, 3], [k, k, 3, 4], stride, 1, pad, dimRoundingMode);
+          const dy = tf.tensor4d(values(2 * info.outHeight * info.outWidth * 4, 5), [2, info.outHeight, info.outWidth, 4]);
+          const w = tf.tensor4d(values(k * k * 3 * 4, 6), [k, k, 3, 4]);
+          const attrs = { strides: stride, pad, dataFormat: 'NHWC', dimRoundingMode };
+          const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, filterShape: [k, k, 3, 4] } as never);
+          const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, 8, 7, 3] } as never);
+          return [(dx as tf.Tensor).dataSync() as Float32Array, (dw as tf.Tensor).dataSync() as Float32Array];
+        });
+      }
+      expectClose(results.wasm[0], results.cpu[0], `dx (k ${k}, ${dimRoundingMode})`);
+      expectClose(results.wasm[1], results.cpu[1], `dW (k ${k}, ${dimRoundingMode})`);
+    }
+    await tf.setBackend('wasm');
+  });
+
+  it('rejects NCHW, non-float32 inputs and dilations with a clear error', async () => {
+    await tf.setBackend('wasm');
+    tf.tidy(() => {
+      const dy = tf.zeros([2, 8, 7, 4]);
+      const attrs = { strides: 1, pad: 'same', dimRoundingMode: undefined, filterShape: [3, 3, 3, 4] };
+      expect(() =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, dataFormat: 'NCHW' } as never),
+      ).toThrow(/only dataFormat 'NHWC'/);
+      expect(() =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: x().toInt(), dy }, { ...attrs, dataFormat: 'NHWC' } as never),
+      ).toThrow(/only float32/);
+      expect(() =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, dataFormat: 'NHWC', dilations: 2 } as never),
+      ).toThrow(/only dilations 1/);
+    });
+  });
+});
+
+describe('no leaks', () => {
+  it('leaves tf.memory().numTensors and the wasm numDataIds unchanged', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = tf.tensor4d(values(4 * 9 * 9 * 8, 7), [4, 9, 9, 8]);
+    const w3 = tf.tensor4d(values(3 * 3 * 8 * 6, 8), [3, 3, 8, 6]);
+    const w1 = tf.tensor4d(values(8 * 6, 9), [1, 1, 8, 6]);
+    // One round per code path: conv trick + sub-pixel (with crops), pointwise, stock fallback.
+    const round = () =>
+      tf.tidy(() => {
+        const grads = [
+          tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'valid')))([x, w3]),
+          tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, w1]),
+          tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, [[0, 0], [3, 0], [0, 4], [0, 0]])),
+          )([x, w3]),
+        ];
+        for (const g of grads.flat()) g.dataSync();
+      });
+    round(); // warm-up: first calls may allocate lasting state
+    const tensorsBefore = tf.memory().numTensors;
+    const idsBefore = backend.numDataIds();
+    for (let i = 0; i < 3; i++) round();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(backend.numDataIds()).toBe(idsBefore);
+    tf.dispose([x, w3, w1]);
+  });
+});
