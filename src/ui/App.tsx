@@ -1,70 +1,32 @@
-// The page, for now: what the lab is, and the real CIFAR images it will train on (the training UI comes next).
-import { useEffect, useRef, useState } from 'react';
-import type { ImageDataset } from '../core/data/types';
-import { IMAGE_BYTES, IMAGE_SIZE } from '../core/data/types';
-import { loadTestSplit, type Manifest } from './dataset';
+// The page: finds out which data sets this server has prepared (their manifests bound the settings), then
+// shows the lab. A missing data set is a visible message, never a blank page.
+import { useEffect, useState } from 'react';
+import { Lab } from './Lab';
+import { loadCatalog } from './dataset';
+import { FALLBACK_CATALOG, type DataCatalog } from './settings';
 
-const PER_CLASS = 8;
+type Loaded = { catalog: DataCatalog; problem?: string };
 
 export function App() {
-  const [state, setState] = useState<{ manifest: Manifest; test: ImageDataset } | { error: string } | null>(null);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
   useEffect(() => {
-    loadTestSplit('cifar10').then(setState, (err: unknown) => setState({ error: err instanceof Error ? err.message : String(err) }));
+    loadCatalog().then(
+      ({ catalog }) =>
+        setLoaded(
+          Object.keys(catalog).length > 0
+            ? { catalog }
+            : { catalog: FALLBACK_CATALOG, problem: 'No prepared data set was found under data/: run `npm run data` (or `npm start`) and reload.' },
+        ),
+      (err: unknown) => setLoaded({ catalog: FALLBACK_CATALOG, problem: `Could not read the data manifests: ${err instanceof Error ? err.message : String(err)}` }),
+    );
   }, []);
-  return (
-    <main>
-      <h1>OPL Lab</h1>
-      <p className="lede">
-        Cross-entropy asks only that the true class score highest. The Orthogonal Projection Loss (Ranasinghe et al., ICCV 2021) also
-        asks the <em>features</em> of one class to align and those of different classes to be orthogonal:{' '}
-        <code>OPL = (1 − s) + γ·d</code>, with <code>s</code> the mean same-class cosine and <code>d</code> the mean different-class
-        cosine in a batch. This lab trains small ResNets with both, side by side, on real CIFAR images, in your browser.
-      </p>
-      {state === null && <p role="status">Loading CIFAR-10…</p>}
-      {state && 'error' in state && <p role="alert" className="error">{state.error}</p>}
-      {state && 'test' in state && <ContactSheet data={state.test} manifest={state.manifest} />}
-    </main>
-  );
-}
-
-function ContactSheet({ data, manifest }: { data: ImageDataset; manifest: Manifest }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const classes = data.classNames.length;
-  useEffect(() => {
-    const ctx = canvas.current?.getContext('2d');
-    if (!ctx) return;
-    const seen = new Array<number>(classes).fill(0);
-    for (let i = 0; i < data.count; i++) {
-      const c = data.labels[i];
-      if (seen[c] >= PER_CLASS) continue;
-      const img = ctx.createImageData(IMAGE_SIZE, IMAGE_SIZE);
-      for (let p = 0; p < IMAGE_SIZE * IMAGE_SIZE; p++) {
-        img.data.set(data.images.subarray(i * IMAGE_BYTES + p * 3, i * IMAGE_BYTES + p * 3 + 3), p * 4);
-        img.data[p * 4 + 3] = 255;
-      }
-      ctx.putImageData(img, seen[c] * (IMAGE_SIZE + 2), c * (IMAGE_SIZE + 2));
-      seen[c]++;
-    }
-  }, [data, classes]);
-  return (
-    <section aria-label="Sample images">
-      <h2>
-        CIFAR-10: {manifest.train.count.toLocaleString('en')} training and {manifest.test.count.toLocaleString('en')} test images
-      </h2>
-      <div className="sheet">
-        <ol className="class-names">
-          {data.classNames.map((name) => (
-            <li key={name}>{name}</li>
-          ))}
-        </ol>
-        <canvas
-          ref={canvas}
-          width={PER_CLASS * (IMAGE_SIZE + 2)}
-          height={classes * (IMAGE_SIZE + 2)}
-          role="img"
-          aria-label={`${PER_CLASS} test images of each class`}
-        />
-      </div>
-    </section>
-  );
+  if (!loaded) {
+    return (
+      <main className="loading">
+        <h1>OPL Lab</h1>
+        <p role="status">Looking for the prepared data…</p>
+      </main>
+    );
+  }
+  return <Lab catalog={loaded.catalog} problem={loaded.problem} />;
 }

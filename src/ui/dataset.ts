@@ -1,24 +1,60 @@
-// Loads the prepared data set the build ships (public/data/<name>/manifest.json + test.bin) and checks it
-// against the manifest before anything uses it.
+// Reads what the build ships under public/data/<name>/ (written by `npm run data`): each data set's manifest,
+// to know which data sets exist and how many images per class they offer, and the test split, whose images
+// the page draws as thumbnails. Every problem becomes a readable message.
 import { parseCifarBinary, type CifarFormat } from '../core/data/cifarBinary';
 import type { ImageDataset } from '../core/data/types';
+import type { DataCatalog, DatasetName } from './settings';
 
 export interface Manifest {
   dataset: CifarFormat;
   classNames: string[];
-  train: { count: number };
-  test: { count: number };
+  train: { count: number; perClass?: number };
+  test: { count: number; perClass?: number };
 }
 
-/** Fetch the manifest and the test split of a prepared data set. Throws with a readable message on any problem. */
-export async function loadTestSplit(name: CifarFormat): Promise<{ manifest: Manifest; test: ImageDataset }> {
-  const base = `${import.meta.env.BASE_URL}data/${name}/`;
-  const res = await fetch(`${base}manifest.json`);
+const DATASETS: readonly DatasetName[] = ['cifar10', 'cifar100'];
+
+const folder = (name: DatasetName) => `${import.meta.env.BASE_URL}data/${name}/`;
+
+/** Fetch one manifest; null when the data set is not prepared (any HTTP error or unreadable JSON). */
+async function fetchManifest(name: DatasetName): Promise<Manifest | null> {
+  try {
+    const res = await fetch(`${folder(name)}manifest.json`);
+    if (!res.ok) return null;
+    const manifest = (await res.json()) as Manifest;
+    return manifest.dataset === name && Array.isArray(manifest.classNames) ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Which data sets this server has prepared, with the limits their manifests give the settings. */
+export async function loadCatalog(): Promise<{ catalog: DataCatalog; manifests: Partial<Record<DatasetName, Manifest>> }> {
+  const found = await Promise.all(DATASETS.map(fetchManifest));
+  const catalog: DataCatalog = {};
+  const manifests: Partial<Record<DatasetName, Manifest>> = {};
+  DATASETS.forEach((name, i) => {
+    const m = found[i];
+    if (!m) return;
+    const classes = m.classNames.length;
+    manifests[name] = m;
+    catalog[name] = {
+      classes,
+      trainPerClass: m.train.perClass ?? Math.floor(m.train.count / classes),
+      testPerClass: m.test.perClass ?? Math.floor(m.test.count / classes),
+    };
+  });
+  return { catalog, manifests };
+}
+
+/** Fetch and parse the test split of a prepared data set. Throws with a readable message on any problem. */
+export async function loadTestSplit(name: DatasetName): Promise<ImageDataset> {
+  const res = await fetch(`${folder(name)}manifest.json`);
   if (!res.ok) throw new Error(`no prepared ${name} data (HTTP ${res.status} for manifest.json): run npm run data`);
   const manifest = (await res.json()) as Manifest;
-  const bin = await fetch(`${base}test.bin`);
+  const bin = await fetch(`${folder(name)}test.bin`);
   if (!bin.ok) throw new Error(`${name}/test.bin is missing (HTTP ${bin.status})`);
   const records = parseCifarBinary(new Uint8Array(await bin.arrayBuffer()), name);
   if (records.count !== manifest.test.count) throw new Error(`${name}/test.bin has ${records.count} images, the manifest says ${manifest.test.count}`);
-  return { manifest, test: { images: records.images, labels: records.labels, count: records.count, classNames: manifest.classNames } };
+  return { images: records.images, labels: records.labels, count: records.count, classNames: manifest.classNames };
 }

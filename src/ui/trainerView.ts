@@ -1,0 +1,152 @@
+// What the page knows about the training session: a pure fold of the training worker's messages. The page
+// renders this and nothing else, so every number on screen is one the worker reported.
+import type { EvalReport, StepMetrics } from '../core/trainer';
+import type { FromTrainer, Phase } from '../worker/protocol';
+
+/** One logged training step of one run (metrics averaged over the steps since the previous log). */
+export type StepPoint = StepMetrics & { step: number };
+
+/** One test-set evaluation of one run; `epochs` is the (fractional) number of epochs done. */
+export type EpochPoint = { step: number; epochs: number; train: number; test: number };
+
+export interface RunView {
+  name: string;
+  steps: StepPoint[];
+  evaluations: EpochPoint[];
+  /** The latest test-set evaluation. */
+  report?: EvalReport;
+}
+
+export type LossWeights = Extract<FromTrainer, { type: 'lossChanged' }>['loss'];
+
+/** A change of γ, λ or the d variant, applied from the step after `step`. */
+export interface LossMark extends LossWeights {
+  step: number;
+}
+
+export type DataInfo = Omit<Extract<FromTrainer, { type: 'data' }>, 'type'>;
+export type BackendInfo = Omit<Extract<FromTrainer, { type: 'backend' }>, 'type'>;
+export type EmbeddingView = Omit<Extract<FromTrainer, { type: 'embedding' }>, 'type'>;
+
+export interface Notice {
+  id: number;
+  text: string;
+  tone: 'info' | 'warning';
+}
+
+export interface TrainerView {
+  phase: Phase;
+  phaseDetail?: string;
+  data?: DataInfo;
+  backend?: BackendInfo;
+  step: number;
+  epoch: number;
+  lr: number;
+  stepsPerSecond: number;
+  runs: RunView[];
+  lossMarks: LossMark[];
+  embedding?: EmbeddingView;
+  notices: Notice[];
+  error?: string;
+  nextNoticeId: number;
+}
+
+export const INITIAL_VIEW: TrainerView = {
+  phase: 'idle',
+  step: 0,
+  epoch: 0,
+  lr: 0,
+  stepsPerSecond: 0,
+  runs: [],
+  lossMarks: [],
+  notices: [],
+  nextNoticeId: 1,
+};
+
+const MAX_NOTICES = 8;
+
+/** Add a notice (the oldest go once there are more than MAX_NOTICES). */
+export function addNotice(view: TrainerView, text: string, tone: Notice['tone'] = 'info'): TrainerView {
+  const notices = [...view.notices, { id: view.nextNoticeId, text, tone }].slice(-MAX_NOTICES);
+  return { ...view, notices, nextNoticeId: view.nextNoticeId + 1 };
+}
+
+export function dismissNotice(view: TrainerView, id: number): TrainerView {
+  return { ...view, notices: view.notices.filter((n) => n.id !== id) };
+}
+
+/** Forget the session's curves and results (on reset, and when the worker starts a new session). */
+export function clearSession(view: TrainerView, runNames = view.runs.map((r) => r.name)): TrainerView {
+  return {
+    ...view,
+    step: 0,
+    epoch: 0,
+    lr: 0,
+    stepsPerSecond: 0,
+    runs: runNames.map((name) => ({ name, steps: [], evaluations: [] })),
+    lossMarks: [],
+    embedding: undefined,
+    error: undefined,
+  };
+}
+
+/** The run list, grown to `count` runs when metrics arrive before the run names. */
+function ensureRuns(runs: RunView[], count: number): RunView[] {
+  if (runs.length >= count) return runs;
+  return [...runs, ...Array.from({ length: count - runs.length }, (_, i) => ({ name: `Run ${runs.length + i + 1}`, steps: [], evaluations: [] }))];
+}
+
+/** Fold one message from the training worker into the view. Pure: returns a new view. */
+export function applyTrainerMessage(view: TrainerView, message: FromTrainer): TrainerView {
+  switch (message.type) {
+    case 'phase':
+      return {
+        ...view,
+        phase: message.phase,
+        phaseDetail: message.detail,
+        error: message.phase === 'failed' ? (view.error ?? message.detail) : message.phase === 'loading-data' ? undefined : view.error,
+      };
+    case 'data': {
+      const { type: _type, ...data } = message;
+      // A data message starts a session (init, reset, or a backend fallback that restarted from step 0).
+      return { ...clearSession(view, data.runNames), data };
+    }
+    case 'backend': {
+      const { type: _type, ...backend } = message;
+      return { ...view, backend };
+    }
+    case 'progress': {
+      const runs = ensureRuns(view.runs, message.metrics.length).map((run, r) =>
+        message.metrics[r] ? { ...run, steps: [...run.steps, { step: message.step, ...message.metrics[r] }] } : run,
+      );
+      return { ...view, runs, step: message.step, epoch: message.epoch, lr: message.lr, stepsPerSecond: message.stepsPerSecond };
+    }
+    case 'evaluation': {
+      const perEpoch = view.data?.stepsPerEpoch ?? 1;
+      const runs = ensureRuns(view.runs, message.reports.length).map((run, r) => {
+        const report = message.reports[r];
+        if (!report) return run;
+        const point = { step: message.step, epochs: message.step / perEpoch, train: message.trainAccuracy[r] ?? NaN, test: report.accuracy };
+        return { ...run, report, evaluations: [...run.evaluations, point] };
+      });
+      return { ...view, runs };
+    }
+    case 'embedding': {
+      const { type: _type, ...embedding } = message;
+      return { ...view, embedding };
+    }
+    case 'lossChanged':
+      return { ...view, lossMarks: [...view.lossMarks, { step: message.step, ...message.loss }] };
+    case 'notice':
+      return addNotice(view, message.message);
+    case 'error':
+      // Shown as the page's alert, not as a notice: one place for the one thing that went wrong.
+      return { ...view, error: message.message };
+  }
+}
+
+/** The loss weights in force now: the latest change, else those the session started with. */
+export function currentLoss(view: TrainerView, initial: LossWeights): LossWeights {
+  const last = view.lossMarks[view.lossMarks.length - 1];
+  return last ? { gamma: last.gamma, lambda: last.lambda, absNegative: last.absNegative } : initial;
+}

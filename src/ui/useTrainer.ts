@@ -1,0 +1,133 @@
+// The page's one link to the training worker: creates it, sends protocol messages, and folds what comes back
+// into a TrainerView, one React update per animation frame however fast the worker reports.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { FromTrainer, LabSettings, ToTrainer } from '../worker/protocol';
+import { createFrameBatcher } from './lib/frameBatcher';
+import { LOSS_KEYS, sameSettings } from './settings';
+import { INITIAL_VIEW, applyTrainerMessage, clearSession, currentLoss, dismissNotice, type LossWeights, type TrainerView } from './trainerView';
+
+/** What to do once the session being (re)built reports 'ready'. */
+type PendingAction = 'start' | 'step' | null;
+
+export interface TrainerControls {
+  view: TrainerView;
+  /** The settings of the current session (what the last init / reset sent), with the loss weights in force. */
+  applied: LabSettings;
+  /** Whether `settings` differ from the session's, so Train / Step must rebuild the session first. */
+  needsReset: (settings: LabSettings) => boolean;
+  train: (settings: LabSettings) => void;
+  step: (settings: LabSettings) => void;
+  pause: () => void;
+  reset: (settings: LabSettings) => void;
+  /** Send new loss weights to the live session; they apply from the next step. */
+  setLoss: (loss: LossWeights) => void;
+  dismiss: (id: number) => void;
+}
+
+const LIVE_PHASES = new Set(['ready', 'running', 'paused']);
+const BUILDING_PHASES = new Set(['idle', 'loading-data', 'selecting-backend']);
+
+/** Create the training worker for the page's lifetime and initialise it with `initial`. */
+export function useTrainer(initial: LabSettings): TrainerControls {
+  const [view, setView] = useState<TrainerView>(INITIAL_VIEW);
+  const viewRef = useRef(view);
+  const [sessionSettings, setSessionSettings] = useState(initial);
+  const sessionRef = useRef(initial);
+  const workerRef = useRef<Worker | null>(null);
+  const pending = useRef<PendingAction>(null);
+
+  const update = useCallback((change: (v: TrainerView) => TrainerView) => {
+    viewRef.current = change(viewRef.current);
+    setView(viewRef.current);
+  }, []);
+
+  const send = useCallback((message: ToTrainer) => workerRef.current?.postMessage(message), []);
+
+  useEffect(() => {
+    const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module' });
+    const batcher = createFrameBatcher<FromTrainer>((messages) => {
+      update((v) => messages.reduce(applyTrainerMessage, v));
+      const phase = viewRef.current.phase;
+      if (phase === 'ready' && pending.current) {
+        worker.postMessage({ type: pending.current } satisfies ToTrainer);
+        pending.current = null;
+      } else if (phase === 'failed') {
+        pending.current = null;
+      }
+    });
+    worker.onmessage = (event: MessageEvent<FromTrainer>) => batcher.push(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      batcher.push({ type: 'error', message: `The training worker stopped: ${event.message || 'its script could not be loaded'}` });
+      batcher.push({ type: 'phase', phase: 'failed' });
+    };
+    worker.onmessageerror = () => batcher.push({ type: 'error', message: 'A message from the training worker could not be read.' });
+    workerRef.current = worker;
+    worker.postMessage({ type: 'init', settings: sessionRef.current } satisfies ToTrainer);
+    return () => {
+      batcher.cancel();
+      worker.terminate();
+      workerRef.current = null;
+    };
+  }, [update]);
+
+  const applied: LabSettings = { ...sessionSettings, ...currentLoss(view, sessionSettings) };
+
+  const needsReset = useCallback(
+    (settings: LabSettings) => {
+      const session = { ...sessionRef.current, ...currentLoss(viewRef.current, sessionRef.current) };
+      // Loss weights can change inside a live session (setLoss); anything else needs a new one.
+      const except = LIVE_PHASES.has(viewRef.current.phase) ? LOSS_KEYS : [];
+      return !sameSettings(settings, session, except) || viewRef.current.phase === 'failed';
+    },
+    [],
+  );
+
+  const reset = useCallback(
+    (settings: LabSettings) => {
+      pending.current = null;
+      sessionRef.current = settings;
+      setSessionSettings(settings);
+      send({ type: 'reset', settings });
+      // Cleared at once for feedback; the worker's phase messages follow.
+      update((v) => ({ ...clearSession(v), phase: 'loading-data', phaseDetail: undefined }));
+    },
+    [send, update],
+  );
+
+  const act = useCallback(
+    (action: 'start' | 'step', settings: LabSettings) => {
+      const phase = viewRef.current.phase;
+      if (phase === 'running') return;
+      if (needsReset(settings) || phase === 'done') {
+        reset(settings);
+        pending.current = action;
+      } else if (BUILDING_PHASES.has(phase)) {
+        pending.current = action;
+      } else {
+        send({ type: action });
+      }
+    },
+    [needsReset, reset, send],
+  );
+
+  return {
+    view,
+    applied,
+    needsReset,
+    train: useCallback((settings: LabSettings) => act('start', settings), [act]),
+    step: useCallback((settings: LabSettings) => act('step', settings), [act]),
+    pause: useCallback(() => {
+      pending.current = null;
+      send({ type: 'pause' });
+    }, [send]),
+    reset,
+    setLoss: useCallback(
+      (loss: LossWeights) => {
+        if (LIVE_PHASES.has(viewRef.current.phase)) send({ type: 'setLoss', loss });
+      },
+      [send],
+    ),
+    dismiss: useCallback((id: number) => update((v) => dismissNotice(v, id)), [update]),
+  };
+}

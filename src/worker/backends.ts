@@ -1,0 +1,212 @@
+// Choosing the tfjs backend inside the training worker: WebGPU, then WebGL, then WASM (with our training
+// kernels). Describes the WebGPU adapter, spots software renderers, and on one measures every backend and
+// keeps the fastest. Only training-capable backends are offered: the stock cpu backend is never chosen.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerWasmTrainingKernels } from '../core/backends/wasmKernels';
+import type { AdapterInfo, BackendChoice, BackendMeasurement, BackendName } from './protocol';
+
+/** Preference order of 'auto', and the order fallbacks walk. */
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
+
+/** The parts of the WebGPU API used here (the DOM typings of TypeScript 5.9 do not include WebGPU). */
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  /** Older Chrome put the flag on the adapter itself. */
+  isFallbackAdapter?: boolean;
+}
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+}
+
+/** A backend that is now tfjs's active one. */
+export interface ActiveBackend {
+  name: BackendName;
+  adapter?: AdapterInfo;
+  /** A software renderer (SwiftShader, llvmpipe, a fallback adapter): worth measuring the alternatives. */
+  software: boolean;
+  /** WebGPU only: settles with a readable reason if the device is lost (not when tfjs destroys it on purpose). */
+  lost?: Promise<string>;
+}
+
+// Vite emits the three binaries as assets; tfjs picks one by SIMD and thread support at init.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+});
+// Before the wasm backend initialises, so our kernels (and the stock kernel's setupFunc we keep) exist then.
+registerWasmTrainingKernels();
+
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
+
+/** Backends that failed in this worker (initialisation, training or a lost device); never tried again. */
+const broken = new Map<BackendName, string>();
+
+/** Backends initialised in this worker, as first described; later activations only switch to them. */
+const started = new Map<BackendName, ActiveBackend>();
+
+/** Mark a backend unusable for the rest of this worker's life, with the reason. */
+export function markBroken(name: BackendName, reason: string): void {
+  broken.set(name, reason);
+  started.delete(name);
+}
+
+/** The candidates for a choice, in the order to try them: the one asked for first, then the rest. */
+export function listCandidates(choice: BackendChoice): BackendName[] {
+  const order = choice === 'auto' ? [...BACKEND_ORDER] : [choice, ...BACKEND_ORDER.filter((b) => b !== choice)];
+  return order.filter((b) => !broken.has(b));
+}
+
+function describeAdapter(adapter: GpuAdapterLike): AdapterInfo {
+  const info = adapter.info ?? {};
+  const vendor = info.vendor ?? '';
+  const architecture = info.architecture ?? '';
+  const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+  const software = fallback || SOFTWARE_RENDERER.test(`${architecture} ${info.description ?? ''}`);
+  const label = [vendor, architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  return { vendor, architecture, description: info.description ?? '', software, label: fallback ? `${label} (fallback adapter)` : label };
+}
+
+/** The renderer behind tfjs's WebGL context, unmasked where the browser allows. */
+function describeWebGlRenderer(): AdapterInfo | undefined {
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl;
+  if (!gl) return undefined;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  const vendor = String(gl.getParameter(ext ? ext.UNMASKED_VENDOR_WEBGL : gl.VENDOR));
+  return { vendor, architecture: '', description: renderer, software: SOFTWARE_RENDERER.test(renderer), label: renderer };
+}
+
+async function switchTo(name: BackendName): Promise<void> {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+    await tf.ready();
+  } catch (err) {
+    throw new Error(`the ${name} backend failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  // tfjs only logs why an initialisation failed; setBackend then returns false.
+  if (!ok || tf.getBackend() !== name) throw new Error(`the ${name} backend failed to start (see the browser console)`);
+}
+
+/**
+ * Make `name` tfjs's active backend. Initialises it on first use (later calls just switch).
+ * @throws Error with a readable reason when it is not available here.
+ */
+export async function activateBackend(name: BackendName): Promise<ActiveBackend> {
+  if (broken.has(name)) throw new Error(`${name} is unavailable: ${broken.get(name)}`);
+  const known = started.get(name);
+  if (known) {
+    await switchTo(name);
+    return known;
+  }
+  const active = await startBackend(name);
+  started.set(name, active);
+  return active;
+}
+
+async function startBackend(name: BackendName): Promise<ActiveBackend> {
+  if (name === 'webgpu') {
+    const gpu = (self.navigator as Navigator & { gpu?: { requestAdapter(o?: object): Promise<GpuAdapterLike | null> } }).gpu;
+    if (!gpu) throw new Error('this browser does not offer WebGPU (navigator.gpu is missing)');
+    // The same request tfjs makes, only to describe the adapter it will get.
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) throw new Error('WebGPU is present but no adapter is available');
+    await switchTo('webgpu');
+    const device = (tf.backend() as unknown as { device: GpuDeviceLike }).device;
+    const lost = device.lost.then((info) =>
+      info.reason === 'destroyed' ? new Promise<string>(() => {}) : `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`,
+    );
+    const info = describeAdapter(adapter);
+    return { name, adapter: info, software: info.software, lost };
+  }
+  await switchTo(name);
+  if (name === 'webgl') {
+    const adapter = describeWebGlRenderer();
+    return { name, adapter, software: adapter?.software ?? false };
+  }
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = getThreadsCount();
+  const build = `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  return { name, adapter: { vendor: '', architecture: '', description: build, software: false, label: build }, software: false };
+}
+
+/** The outcome of choosing a backend, for the `backend` message and any notices. */
+export interface BackendSelection {
+  active: ActiveBackend;
+  reason: string;
+  measurements?: BackendMeasurement[];
+  /** Backends that were tried and failed, with why. */
+  failures: string[];
+}
+
+/**
+ * Activate the first usable backend for `choice`. On 'auto', if that one is a software renderer, time
+ * every usable backend with `measure` (ms per training step of the same tiny model) and keep the fastest.
+ * @param measure runs a few steps on the active backend and returns ms per step; may throw.
+ * @param onProgress receives a line per stage ("starting webgpu", "measuring wasm").
+ * @throws Error listing every failure when no backend can be started.
+ */
+export async function selectBackend(
+  choice: BackendChoice,
+  measure: (name: BackendName) => Promise<number>,
+  onProgress: (detail: string) => void,
+): Promise<BackendSelection> {
+  const failures: string[] = [];
+  let first: ActiveBackend | null = null;
+  for (const name of listCandidates(choice)) {
+    onProgress(`starting ${name}`);
+    try {
+      first = await activateBackend(name);
+      break;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      markBroken(name, reason);
+      failures.push(`${name}: ${reason}`);
+    }
+  }
+  if (!first) throw new Error(`no training backend could be started (${failures.join('; ')})`);
+  const on = first.adapter ? ` on ${first.adapter.label}` : '';
+  if (choice !== 'auto') {
+    const reason = first.name === choice ? `${choice} as asked${on}` : `${choice} was asked for but failed; ${first.name}${on} instead`;
+    return { active: first, reason, failures };
+  }
+  if (!first.software) return { active: first, reason: `auto: ${first.name}${on}, the first available`, failures };
+  return measureAll(first, measure, onProgress, failures);
+}
+
+async function measureAll(
+  first: ActiveBackend,
+  measure: (name: BackendName) => Promise<number>,
+  onProgress: (detail: string) => void,
+  failures: string[],
+): Promise<BackendSelection> {
+  const measurements: BackendMeasurement[] = [];
+  const actives = new Map<BackendName, ActiveBackend>();
+  for (const name of listCandidates('auto')) {
+    try {
+      onProgress(`measuring ${name}`);
+      const active = await activateBackend(name);
+      measurements.push({ backend: name, msPerStep: await measure(name) });
+      actives.set(name, active);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      markBroken(name, reason);
+      failures.push(`${name}: ${reason}`);
+    }
+  }
+  if (measurements.length === 0) throw new Error(`every backend failed while measuring (${failures.join('; ')})`);
+  const best = measurements.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
+  const active = actives.get(best.backend) as ActiveBackend;
+  await activateBackend(best.backend);
+  const table = measurements.map((m) => `${m.backend} ${Math.round(m.msPerStep)}`).join(', ');
+  const reason =
+    `auto: ${first.name} runs on a software renderer (${first.adapter?.label ?? 'unknown'}), so every backend was timed ` +
+    `on a tiny ResNet-8 (ms per step: ${table}); ${best.backend} is the fastest`;
+  return { active, reason, measurements, failures };
+}

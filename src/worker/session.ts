@@ -1,0 +1,103 @@
+// One training session of the worker: its data, backend and trainer, and the bookkeeping behind the messages
+// it sends (steps per second, the epoch's running train accuracy). Builds messages; the worker posts them.
+import { createBatchSampler } from '../core/data/batches';
+import type { DatasetSplit } from '../core/data/types';
+import { createRng } from '../core/rng';
+import { createTrainer, type StepReport, type Trainer } from '../core/trainer';
+import type { ActiveBackend } from './backends';
+import type { LoadedDataset } from './loadData';
+import type { BackendMeasurement, FromTrainer, LabSettings } from './protocol';
+import { buildRuns, PROBE_STEPS, toProbeConfig, toTrainConfig } from './trainConfig';
+
+export type DataMessage = Extract<FromTrainer, { type: 'data' }>;
+export type ProgressMessage = Extract<FromTrainer, { type: 'progress' }>;
+
+export interface Session {
+  settings: LabSettings;
+  split: DatasetSplit;
+  /** Sent when the session opens, and again whenever training restarts from step 0. */
+  dataMessage: DataMessage;
+  backend: ActiveBackend;
+  /** Owned by the session: dispose it before replacing it. */
+  trainer: Trainer;
+  /** Steps done by the current trainer. */
+  step: number;
+  done: boolean;
+  /** Last step whose metrics were folded into the per-run accuracy sums of the current epoch. */
+  lastMetricStep: number;
+  accuracySums: number[];
+  accuracySteps: number;
+  /** Start of the window the next stepsPerSecond is measured over. */
+  windowStep: number;
+  windowTime: number;
+}
+
+/** The `data` message of a session: what it trains on, how long it runs, and what else the data set offers. */
+export function describeData(settings: LabSettings, split: DatasetSplit, data: LoadedDataset): DataMessage {
+  const stepsPerEpoch = createBatchSampler(split.train.count, settings.batchSize, createRng(0)).stepsPerEpoch;
+  return {
+    type: 'data',
+    classNames: split.train.classNames,
+    trainCount: split.train.count,
+    testCount: split.test.count,
+    stepsPerEpoch,
+    totalSteps: stepsPerEpoch * settings.epochs,
+    runNames: buildRuns(settings).map((r) => r.name),
+    allClassNames: [...data.manifest.classNames],
+    availablePerClass: { train: data.manifest.train.perClass, test: data.manifest.test.perClass },
+  };
+}
+
+export function describeBackend(active: ActiveBackend, reason: string, measurements?: BackendMeasurement[]): FromTrainer {
+  return { type: 'backend', backend: active.name, adapter: active.adapter?.label, adapterInfo: active.adapter, software: active.software, reason, measurements };
+}
+
+/** A session at step 0 with a new trainer on the active backend (same seed: same init, same batches). */
+export function openTrainer(s: Omit<Session, 'trainer' | 'step' | 'done' | 'lastMetricStep' | 'accuracySums' | 'accuracySteps' | 'windowStep' | 'windowTime'>): Session {
+  const trainer = createTrainer(toTrainConfig(s.settings), s.split);
+  const runs = trainer.config.runs.length;
+  return { ...s, trainer, step: 0, done: false, lastMetricStep: 0, accuracySums: new Array<number>(runs).fill(0), accuracySteps: 0, windowStep: 0, windowTime: performance.now() };
+}
+
+/** Start the steps-per-second window now (after a pause, an evaluation, or before a single step). */
+export function restartRateWindow(s: Session): void {
+  s.windowStep = s.step;
+  s.windowTime = performance.now();
+}
+
+/** Fold a step into the session; returns its progress message when the step read metrics back. */
+export function recordStep(s: Session, report: StepReport): ProgressMessage | null {
+  s.step = report.step;
+  s.done = report.done;
+  if (!report.metrics) return null;
+  const steps = report.step - s.lastMetricStep;
+  s.lastMetricStep = report.step;
+  report.metrics.forEach((m, r) => (s.accuracySums[r] += m.accuracy * steps));
+  s.accuracySteps += steps;
+  const now = performance.now();
+  const stepsPerSecond = (report.step - s.windowStep) / Math.max((now - s.windowTime) / 1000, 1e-6);
+  s.windowStep = report.step;
+  s.windowTime = now;
+  return { type: 'progress', step: report.step, epoch: report.epoch, lr: report.lr, metrics: report.metrics, stepsPerSecond };
+}
+
+/** The epoch's running train accuracy per run (mean over its steps); starts the next epoch's sums. */
+export function takeTrainAccuracy(s: Session): number[] {
+  const accuracy = s.accuracySums.map((sum) => sum / Math.max(s.accuracySteps, 1));
+  s.accuracySums = s.accuracySums.map(() => 0);
+  s.accuracySteps = 0;
+  return accuracy;
+}
+
+/** Mean ms per step of the probe model on the active backend: one untimed warm-up step, then PROBE_STEPS. */
+export async function measureStepTime(settings: LabSettings, split: DatasetSplit): Promise<number> {
+  const probe = createTrainer(toProbeConfig(settings), split);
+  try {
+    await probe.step();
+    const start = performance.now();
+    for (let i = 0; i < PROBE_STEPS; i++) await probe.step();
+    return (performance.now() - start) / PROBE_STEPS;
+  } finally {
+    probe.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+// The page's view of a session is a pure fold of the worker's messages: sessions start on `data`, curves
+// grow on `progress`, evaluations and loss changes are recorded, errors and notices are kept.
+import { describe, expect, it } from 'vitest';
+import type { EvalReport, StepMetrics } from '../src/core/trainer';
+import { INITIAL_VIEW, applyTrainerMessage, clearSession, currentLoss, dismissNotice, type TrainerView } from '../src/ui/trainerView';
+import type { FromTrainer } from '../src/worker/protocol';
+
+const metrics = (v: number): StepMetrics => ({ total: v, ce: v, opl: v, s: v, d: v, accuracy: v });
+const report = (name: string, accuracy: number): EvalReport => ({
+  name,
+  loss: { kind: 'ce', gamma: 2, lambda: 1, absNegative: false },
+  accuracy,
+  perClassAccuracy: [accuracy],
+  confusion: [[1]],
+  classMeanCos: [[1]],
+  classMeanOffDiagCos: NaN,
+  meanSameClassCos: 0.8,
+  meanDiffClassCos: 0.5,
+});
+const data: FromTrainer = {
+  type: 'data', classNames: ['a', 'b'], trainCount: 32, testCount: 16, stepsPerEpoch: 4, totalSteps: 8,
+  runNames: ['CE', 'CE + OPL'], allClassNames: ['a', 'b'], availablePerClass: { train: 10, test: 5 },
+};
+const fold = (messages: FromTrainer[], from: TrainerView = INITIAL_VIEW) => messages.reduce(applyTrainerMessage, from);
+
+describe('applyTrainerMessage', () => {
+  it('starts a session on data and grows one curve per run on progress', () => {
+    const v = fold([
+      data,
+      { type: 'progress', step: 1, epoch: 0, lr: 0.1, metrics: [metrics(1), metrics(2)], stepsPerSecond: 3 },
+      { type: 'progress', step: 2, epoch: 0, lr: 0.1, metrics: [metrics(3), metrics(4)], stepsPerSecond: 3 },
+    ]);
+    expect(v.runs.map((r) => r.name)).toEqual(['CE', 'CE + OPL']);
+    expect(v.runs[1].steps.map((p) => [p.step, p.total])).toEqual([[1, 2], [2, 4]]);
+    expect([v.step, v.lr, v.stepsPerSecond]).toEqual([2, 0.1, 3]);
+  });
+
+  it('records evaluations against (fractional) epochs and keeps the latest report', () => {
+    const v = fold([data, { type: 'evaluation', step: 4, epoch: 0, reports: [report('CE', 0.5), report('CE + OPL', 0.4)], trainAccuracy: [0.6, 0.55] }]);
+    expect(v.runs[0].evaluations).toEqual([{ step: 4, epochs: 1, train: 0.6, test: 0.5 }]);
+    expect(v.runs[1].report?.accuracy).toBe(0.4);
+  });
+
+  it('a second data message (reset or backend fallback) clears the curves but keeps the backend', () => {
+    const v = fold([
+      data,
+      { type: 'backend', backend: 'wasm', reason: 'asked', software: false },
+      { type: 'progress', step: 1, epoch: 0, lr: 0.1, metrics: [metrics(1), metrics(2)], stepsPerSecond: 3 },
+      { type: 'lossChanged', step: 1, loss: { gamma: 0.5, lambda: 1, absNegative: false } },
+      data,
+    ]);
+    expect(v.runs[0].steps).toEqual([]);
+    expect(v.lossMarks).toEqual([]);
+    expect(v.backend?.backend).toBe('wasm');
+  });
+
+  it('tracks loss changes and the weights in force', () => {
+    const start = { gamma: 2, lambda: 1, absNegative: false };
+    expect(currentLoss(INITIAL_VIEW, start)).toEqual(start);
+    const v = fold([data, { type: 'lossChanged', step: 7, loss: { gamma: 0.5, lambda: 2, absNegative: true } }]);
+    expect(v.lossMarks).toEqual([{ step: 7, gamma: 0.5, lambda: 2, absNegative: true }]);
+    expect(currentLoss(v, start)).toEqual({ gamma: 0.5, lambda: 2, absNegative: true });
+  });
+
+  it('keeps notices (dismissable) and errors; a failed phase keeps its detail as the error', () => {
+    let v = fold([{ type: 'notice', message: 'hello' }, { type: 'notice', message: 'again' }]);
+    expect(v.notices.map((n) => n.text)).toEqual(['hello', 'again']);
+    v = dismissNotice(v, v.notices[0].id);
+    expect(v.notices.map((n) => n.text)).toEqual(['again']);
+    expect(fold([{ type: 'error', message: 'boom' }]).error).toBe('boom');
+    expect(fold([{ type: 'phase', phase: 'failed', detail: 'no backend' }]).error).toBe('no backend');
+  });
+
+  it('creates runs on demand when metrics arrive before the run names', () => {
+    const v = fold([{ type: 'progress', step: 1, epoch: 0, lr: 0.1, metrics: [metrics(1)], stepsPerSecond: 1 }]);
+    expect(v.runs).toHaveLength(1);
+    expect(clearSession(v).runs[0].steps).toEqual([]);
+  });
+});
