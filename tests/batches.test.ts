@@ -1,6 +1,6 @@
 // Batches: the sampler covers each epoch without repeats; normalisation, crop and flip move the right pixels.
 import { describe, expect, it } from 'vitest';
-import { assembleBatch, createBatchSampler } from '../src/core/data/batches';
+import { assembleBatch, createBatchSampler, gatherImages } from '../src/core/data/batches';
 import { createRng, type Rng } from '../src/core/rng';
 import { IMAGE_BYTES } from '../src/core/data/types';
 import { makeSyntheticDataset } from './helpers/synthetic';
@@ -52,5 +52,20 @@ describe('assembleBatch', () => {
     const flipped = assembleBatch(ds, [1], STATS, scripted([4, 4], [0.1]));
     expect(flipped[(3 * 32 + 0) * 3]).toBeCloseTo(norm(px(3, 31, 0), 0), 5);
     expect(flipped[(3 * 32 + 31) * 3 + 2]).toBeCloseTo(norm(px(3, 0, 2), 2), 5);
+  });
+});
+
+describe('gatherImages', () => {
+  it('copies the raw HWC bytes of the given images, in the given order', () => {
+    const ds = makeSyntheticDataset(6, 3, 4);
+    const out = gatherImages(ds, [4, 0, 4]);
+    expect(out).toHaveLength(3 * IMAGE_BYTES);
+    expect(out.subarray(0, IMAGE_BYTES)).toEqual(ds.images.subarray(4 * IMAGE_BYTES, 5 * IMAGE_BYTES));
+    expect(out.subarray(IMAGE_BYTES, 2 * IMAGE_BYTES)).toEqual(ds.images.subarray(0, IMAGE_BYTES));
+    expect(out.subarray(2 * IMAGE_BYTES)).toEqual(ds.images.subarray(4 * IMAGE_BYTES, 5 * IMAGE_BYTES));
+    // A copy: writing to it leaves the data set alone.
+    out[0] = (ds.images[4 * IMAGE_BYTES] + 1) % 256;
+    expect(out[0]).not.toBe(ds.images[4 * IMAGE_BYTES]);
+    expect(gatherImages(ds, [])).toHaveLength(0);
   });
 });

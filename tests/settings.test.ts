@@ -2,13 +2,14 @@
 // corrected (clamped or defaulted) with a notice instead of breaking the page.
 import { describe, expect, it } from 'vitest';
 import type { LabSettings } from '../src/worker/protocol';
-import { PRESETS } from '../src/ui/presets';
+import { PRESETS, findActivePreset, mergePreset } from '../src/ui/presets';
 import {
   MAX_HASH_LENGTH,
   SETTINGS,
   SETTING_KEYS,
   constrainSettings,
   defaultSettings,
+  describeChoice,
   parseSettingsHash,
   serializeSettings,
   updateSetting,
@@ -49,6 +50,22 @@ describe('the table', () => {
     const tiny = PRESETS.find((p) => p.id === 'tiny')!.settings;
     expect([tiny.classes, tiny.trainPerClass, tiny.width, tiny.batchSize, tiny.epochs]).toEqual([2, 16, 4, 8, 1]);
     expect(PRESETS.find((p) => p.id === 'cifar100')!.available(CIFAR10_ONLY)).toBe(false);
+  });
+
+  it('name enum choices as the form does', () => {
+    expect(describeChoice('dataset', 'cifar10')).toBe('CIFAR-10');
+    expect(describeChoice('backend', 'wasm')).toBe('WASM (CPU)');
+    expect(describeChoice('dataset', 'mnist')).toBe('mnist');
+  });
+
+  it('keep the backend in use when picked, and are recognised whatever the backend', () => {
+    const tiny = PRESETS.find((p) => p.id === 'tiny')!;
+    const onWasm = { ...defaultSettings(), backend: 'wasm' as const, gamma: 3 };
+    const picked = mergePreset(tiny, onWasm);
+    expect(picked).toEqual({ ...tiny.settings, backend: 'wasm' });
+    expect(findActivePreset(PRESETS, picked)?.id).toBe('tiny');
+    expect(findActivePreset(PRESETS, { ...defaultSettings(), backend: 'webgpu' })?.id).toBe('one-minute');
+    expect(findActivePreset(PRESETS, onWasm)).toBeUndefined();
   });
 });
 

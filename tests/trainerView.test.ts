@@ -1,6 +1,8 @@
 // The page's view of a session is a pure fold of the worker's messages: sessions start on `data`, curves
-// grow on `progress`, evaluations and loss changes are recorded, errors and notices are kept.
+// grow on `progress`, evaluations and loss changes are recorded, errors and notices are kept, embedded images
+// are kept for the session.
 import { describe, expect, it } from 'vitest';
+import { IMAGE_BYTES } from '../src/core/data/types';
 import type { EvalReport, StepMetrics } from '../src/core/trainer';
 import { INITIAL_VIEW, applyTrainerMessage, clearSession, currentLoss, dismissNotice, type TrainerView } from '../src/ui/trainerView';
 import type { FromTrainer } from '../src/worker/protocol';
@@ -75,5 +77,21 @@ describe('applyTrainerMessage', () => {
     const v = fold([{ type: 'progress', step: 1, epoch: 0, lr: 0.1, metrics: [metrics(1)], stepsPerSecond: 1 }]);
     expect(v.runs).toHaveLength(1);
     expect(clearSession(v).runs[0].steps).toEqual([]);
+  });
+
+  it("keeps the session's embedded images across later embeddings, and drops them with the session", () => {
+    const embedding = (step: number, images?: Uint8Array): FromTrainer => ({
+      type: 'embedding', step, features: [new Float32Array(4), new Float32Array(4)], labels: Int32Array.from([0, 1]), dim: 2, images,
+    });
+    const pixels = new Uint8Array(2 * IMAGE_BYTES).fill(7);
+    const first = fold([data, embedding(4, pixels)]);
+    expect(first.embedding?.images).toBe(pixels);
+    const later = fold([embedding(8)], first);
+    expect(later.embedding?.step).toBe(8);
+    expect(later.embedding?.images).toBe(pixels);
+    // A new session (reset, or a fallback that restarted) has no images until the worker sends its own.
+    expect(fold([data, embedding(4)], later).embedding?.images).toBeUndefined();
+    // Images that do not match the points are not used.
+    expect(fold([data, embedding(4, new Uint8Array(IMAGE_BYTES))]).embedding?.images).toBeUndefined();
   });
 });

@@ -10,5 +10,5 @@ export { computeLearningRate, REFERENCE_DECAY_AT, type LrSchedule } from './sche
 export { createSgd, type Sgd } from './optim/sgd';
 export { createRng, shuffleInPlace, hashString, type Rng } from './rng';
 export { argmaxRows, computeClassification, computeSimilarity, type ClassificationMetrics, type SimilarityMetrics } from './metrics';
-export { assembleBatch, createBatchSampler, gatherLabels, CROP_PADDING, type BatchSampler, type ChannelStats } from './data/batches';
+export { assembleBatch, createBatchSampler, gatherImages, gatherLabels, CROP_PADDING, type BatchSampler, type ChannelStats } from './data/batches';
 export * from './data/types';

@@ -12,9 +12,8 @@ import { ScaleStory } from './components/ScaleStory';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusLine } from './components/StatusLine';
 import { PRESETS } from './presets';
-import type { DataCatalog } from './settings';
+import { describeChoice, type DataCatalog } from './settings';
 import { useSettings } from './useSettings';
-import { useTestImages } from './useTestImages';
 import { useTrainer } from './useTrainer';
 import { useUmap } from './useUmap';
 
@@ -27,7 +26,6 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
   const trainer = useTrainer(settings);
   const { view, applied } = trainer;
   const umap = useUmap(view.embedding, applied.seed);
-  const images = useTestImages(applied);
   const stale = trainer.needsReset(settings);
 
   const { gamma, lambda, absNegative } = settings;
@@ -60,7 +58,7 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
           onStep={() => trainer.step(settings)}
           onReset={() => trainer.reset(settings)}
         />
-        <StatusLine view={view} stale={stale} />
+        <StatusLine view={view} stale={stale} dataset={describeChoice('dataset', applied.dataset)} />
         <BackendBadge backend={view.backend} />
         <PresetPicker presets={PRESETS} settings={settings} catalog={catalog} onPick={settingsState.applyPreset} />
         <SettingsPanel settings={settings} catalog={catalog} onChange={settingsState.set} />
@@ -78,7 +76,7 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
         )}
         <NoticeList notices={notices} />
         <Intro loss={applied} runs={view.runs} />
-        <RunGrid view={view} umap={umap} images={images} />
+        <RunGrid view={view} umap={umap} />
         <ScaleStory />
       </main>
     </div>

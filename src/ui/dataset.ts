@@ -1,8 +1,7 @@
-// Reads what the build ships under public/data/<name>/ (written by `npm run data`): each data set's manifest,
-// to know which data sets exist and how many images per class they offer, and the test split, whose images
-// the page draws as thumbnails. Every problem becomes a readable message.
-import { parseCifarBinary, type CifarFormat } from '../core/data/cifarBinary';
-import type { ImageDataset } from '../core/data/types';
+// Reads the manifests the build ships under public/data/<name>/ (written by `npm run data`), to know which
+// data sets exist and how many images per class they offer. The images themselves are the training worker's
+// business: the thumbnails the page shows come from it.
+import type { CifarFormat } from '../core/data/cifarBinary';
 import type { DataCatalog, DatasetName } from './settings';
 
 export interface Manifest {
@@ -45,16 +44,4 @@ export async function loadCatalog(): Promise<{ catalog: DataCatalog; manifests: 
     };
   });
   return { catalog, manifests };
-}
-
-/** Fetch and parse the test split of a prepared data set. Throws with a readable message on any problem. */
-export async function loadTestSplit(name: DatasetName): Promise<ImageDataset> {
-  const res = await fetch(`${folder(name)}manifest.json`);
-  if (!res.ok) throw new Error(`no prepared ${name} data (HTTP ${res.status} for manifest.json): run npm run data`);
-  const manifest = (await res.json()) as Manifest;
-  const bin = await fetch(`${folder(name)}test.bin`);
-  if (!bin.ok) throw new Error(`${name}/test.bin is missing (HTTP ${bin.status})`);
-  const records = parseCifarBinary(new Uint8Array(await bin.arrayBuffer()), name);
-  if (records.count !== manifest.test.count) throw new Error(`${name}/test.bin has ${records.count} images, the manifest says ${manifest.test.count}`);
-  return { images: records.images, labels: records.labels, count: records.count, classNames: manifest.classNames };
 }

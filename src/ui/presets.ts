@@ -1,7 +1,8 @@
-// Ready-made experiments. Each sets every setting (the table's defaults plus what differs, and why), so a preset
-// and the link it writes always mean the same run.
+// Ready-made experiments. Each sets every setting of the experiment (the table's defaults plus what differs, and
+// why), so a preset and the link it writes always mean the same run; the backend belongs to the machine, not to
+// the experiment, so picking a preset keeps the one in use.
 import type { LabSettings } from '../worker/protocol';
-import { defaultSettings, type DataCatalog } from './settings';
+import { defaultSettings, sameSettings, type DataCatalog, type SettingKey } from './settings';
 
 export interface Preset {
   id: string;
@@ -65,3 +66,18 @@ export const PRESETS: readonly Preset[] = [
 
 /** The preset the page opens with. */
 export const OPENING_PRESET = PRESETS[0];
+
+/** Settings about this machine rather than the experiment: picking a preset leaves them as they are. */
+export const MACHINE_KEYS: readonly SettingKey[] = ['backend'];
+
+/** The settings of `preset`, with the machine settings of `current` (someone who chose WASM keeps WASM). */
+export function mergePreset(preset: Preset, current: LabSettings): LabSettings {
+  const merged = { ...preset.settings } as Record<SettingKey, unknown>;
+  for (const key of MACHINE_KEYS) merged[key] = current[key];
+  return merged as unknown as LabSettings;
+}
+
+/** The preset whose experiment `settings` are, whatever their machine settings; undefined for custom settings. */
+export function findActivePreset(presets: readonly Preset[], settings: LabSettings): Preset | undefined {
+  return presets.find((p) => sameSettings(p.settings, settings, MACHINE_KEYS));
+}

@@ -184,6 +184,12 @@ export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 /** The loss settings; changing one mid-run is sent to the worker as setLoss instead of needing a reset. */
 export const LOSS_KEYS: readonly SettingKey[] = ['gamma', 'lambda', 'absNegative'];
 
+/** The label the form shows for a choice of an enum setting ("CIFAR-10" for cifar10); the value itself if unknown. */
+export function describeChoice(key: SettingKey, value: string): string {
+  const spec = SETTINGS[key] as SettingSpec;
+  return spec.kind === 'enum' ? (spec.choices.find((c) => c.value === value)?.label ?? value) : value;
+}
+
 /** The table's defaults (the opening preset). */
 export function defaultSettings(): LabSettings {
   const out = {} as Record<SettingKey, unknown>;

@@ -1,5 +1,6 @@
 // What the page knows about the training session: a pure fold of the training worker's messages. The page
 // renders this and nothing else, so every number on screen is one the worker reported.
+import { IMAGE_BYTES } from '../core/data/types';
 import type { EvalReport, StepMetrics } from '../core/trainer';
 import type { FromTrainer, Phase } from '../worker/protocol';
 
@@ -133,7 +134,9 @@ export function applyTrainerMessage(view: TrainerView, message: FromTrainer): Tr
     }
     case 'embedding': {
       const { type: _type, ...embedding } = message;
-      return { ...view, embedding };
+      // The worker sends the images once per session; later embeddings of the same points reuse them.
+      const images = embedding.images ?? view.embedding?.images;
+      return { ...view, embedding: { ...embedding, images: images?.length === embedding.labels.length * IMAGE_BYTES ? images : undefined } };
     }
     case 'lossChanged':
       return { ...view, lossMarks: [...view.lossMarks, { step: message.step, ...message.loss }] };

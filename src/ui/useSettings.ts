@@ -2,7 +2,7 @@
 // the hash is edited, written back on every change so the address bar always reproduces the run.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LabSettings } from '../worker/protocol';
-import type { Preset } from './presets';
+import { mergePreset, type Preset } from './presets';
 import { constrainSettings, parseSettingsHash, serializeSettings, updateSetting, type DataCatalog, type SettingKey } from './settings';
 
 export interface SettingsNotice {
@@ -63,11 +63,12 @@ export function useSettings(catalog: DataCatalog): SettingsControls {
       [catalog],
     ),
     applyPreset: useCallback(
-      (preset: Preset) => {
-        const next = constrainSettings(preset.settings, catalog);
-        commit(next.settings, next.notices);
-      },
-      [catalog, commit],
+      (preset: Preset) =>
+        setState((s) => {
+          const next = constrainSettings(mergePreset(preset, s.settings), catalog);
+          return { settings: next.settings, notices: [...s.notices, ...toNotices(next.notices)].slice(-MAX_NOTICES) };
+        }),
+      [catalog],
     ),
     dismiss: useCallback((id: number) => setState((s) => ({ ...s, notices: s.notices.filter((n) => n.id !== id) })), []),
   };

@@ -1,6 +1,6 @@
 // Choosing the tfjs backend inside the training worker: WebGPU, then WebGL, then WASM (with our training
-// kernels). Describes the WebGPU adapter, spots software renderers, and on one measures every backend and
-// keeps the fastest. Only training-capable backends are offered: the stock cpu backend is never chosen.
+// kernels). Describes the WebGPU adapter, spots software renderers, and on one measures every backend once
+// and keeps the fastest. Only training-capable backends are offered: the stock cpu backend is never chosen.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -133,7 +133,7 @@ async function startBackend(name: BackendName): Promise<ActiveBackend> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = getThreadsCount();
   const build = `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
-  return { name, adapter: { vendor: '', architecture: '', description: build, software: false, label: build }, software: false };
+  return { name, adapter: { vendor: '', architecture: '', description: build, software: false, label: `the CPU (${build})` }, software: false };
 }
 
 /** The outcome of choosing a backend, for the `backend` message and any notices. */
@@ -147,7 +147,8 @@ export interface BackendSelection {
 
 /**
  * Activate the first usable backend for `choice`. On 'auto', if that one is a software renderer, time
- * every usable backend with `measure` (ms per training step of the same tiny model) and keep the fastest.
+ * every usable backend with `measure` (ms per training step of the same tiny model) and keep the fastest;
+ * later 'auto' choices reuse that result while its backend works.
  * @param measure runs a few steps on the active backend and returns ms per step; may throw.
  * @param onProgress receives a line per stage ("starting webgpu", "measuring wasm").
  * @throws Error listing every failure when no backend can be started.
@@ -158,6 +159,10 @@ export async function selectBackend(
   onProgress: (detail: string) => void,
 ): Promise<BackendSelection> {
   const failures: string[] = [];
+  if (choice === 'auto') {
+    const earlier = await reuseMeasured(onProgress, failures);
+    if (earlier) return earlier;
+  }
   let first: ActiveBackend | null = null;
   for (const name of listCandidates(choice)) {
     onProgress(`starting ${name}`);
@@ -173,12 +178,41 @@ export async function selectBackend(
   if (!first) throw new Error(`no training backend could be started (${failures.join('; ')})`);
   const on = first.adapter ? ` on ${first.adapter.label}` : '';
   if (choice !== 'auto') {
-    const reason = first.name === choice ? `${choice} as asked${on}` : `${choice} was asked for but failed; ${first.name}${on} instead`;
+    // The badge shows the device beside the name, so the reason need not repeat it when all went as asked.
+    const reason = first.name === choice ? `${choice}, as asked in the settings` : `${choice} was asked for but failed; ${first.name}${on} instead`;
     return { active: first, reason, failures };
   }
   if (!first.software) return { active: first, reason: `auto: ${first.name}${on}, the first available`, failures };
   return measureAll(first, measure, onProgress, failures);
 }
+
+/**
+ * The outcome of the last measurement, kept for the worker's lifetime (the page's): the probe is the same
+ * tiny model whatever the session's settings, so its ranking does not depend on them, and measuring again
+ * on every Reset would cost half a minute on a software renderer.
+ */
+let measured: { best: BackendName; measurements: BackendMeasurement[]; renderer: string } | null = null;
+
+/** Switch to the backend measured fastest earlier, unless it has failed since (then measure again). */
+async function reuseMeasured(onProgress: (detail: string) => void, failures: string[]): Promise<BackendSelection | null> {
+  if (!measured || broken.has(measured.best)) return null;
+  onProgress(`starting ${measured.best}, the fastest measured earlier`);
+  let active: ActiveBackend;
+  try {
+    active = await activateBackend(measured.best);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    markBroken(measured.best, reason);
+    failures.push(`${measured.best}: ${reason}`);
+    return null;
+  }
+  const reason =
+    `auto: ${measured.best}, the fastest measured earlier on this page (${measured.renderer} is a software renderer; ` +
+    `ms per step on a tiny ResNet-8: ${describeTimes(measured.measurements)})`;
+  return { active, reason, measurements: measured.measurements, failures };
+}
+
+const describeTimes = (measurements: BackendMeasurement[]) => measurements.map((m) => `${m.backend} ${Math.round(m.msPerStep)}`).join(', ');
 
 async function measureAll(
   first: ActiveBackend,
@@ -204,9 +238,10 @@ async function measureAll(
   const best = measurements.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
   const active = actives.get(best.backend) as ActiveBackend;
   await activateBackend(best.backend);
-  const table = measurements.map((m) => `${m.backend} ${Math.round(m.msPerStep)}`).join(', ');
+  const renderer = `${first.name} on ${first.adapter?.label ?? 'an unknown adapter'}`;
+  measured = { best: best.backend, measurements, renderer };
   const reason =
     `auto: ${first.name} runs on a software renderer (${first.adapter?.label ?? 'unknown'}), so every backend was timed ` +
-    `on a tiny ResNet-8 (ms per step: ${table}); ${best.backend} is the fastest`;
+    `on a tiny ResNet-8 (ms per step: ${describeTimes(measurements)}); ${best.backend} is the fastest`;
   return { active, reason, measurements, failures };
 }

@@ -101,9 +101,13 @@ export type FromTrainer =
       /** Per run, [count, dim] row-major (transferred). */
       features: Float32Array[];
       labels: Int32Array;
-      /** Test-set indices of the embedded images (to show the image on hover). */
-      indices: Int32Array;
       dim: number;
+      /**
+       * The embedded test images, [count, 32, 32, 3] HWC uint8 (transferred), row i the image of point i: the
+       * page's hover thumbnails. Sent with a session's first embedding and whenever the embedded images change
+       * (they are the same every epoch); absent otherwise, when the last ones sent still apply.
+       */
+      images?: Uint8Array;
     }
   | { type: 'lossChanged'; step: number; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
   | { type: 'notice'; message: string }

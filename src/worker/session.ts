@@ -1,9 +1,10 @@
 // One training session of the worker: its data, backend and trainer, and the bookkeeping behind the messages
-// it sends (steps per second, the epoch's running train accuracy). Builds messages; the worker posts them.
-import { createBatchSampler } from '../core/data/batches';
+// it sends (steps per second, the epoch's running train accuracy, which test images the page already has).
+// Builds messages; the worker posts them.
+import { createBatchSampler, gatherImages } from '../core/data/batches';
 import type { DatasetSplit } from '../core/data/types';
 import { createRng } from '../core/rng';
-import { createTrainer, type StepReport, type Trainer } from '../core/trainer';
+import { createTrainer, type Embedding, type StepReport, type Trainer } from '../core/trainer';
 import type { ActiveBackend } from './backends';
 import type { LoadedDataset } from './loadData';
 import type { BackendMeasurement, FromTrainer, LabSettings } from './protocol';
@@ -11,6 +12,7 @@ import { buildRuns, PROBE_STEPS, toProbeConfig, toTrainConfig } from './trainCon
 
 export type DataMessage = Extract<FromTrainer, { type: 'data' }>;
 export type ProgressMessage = Extract<FromTrainer, { type: 'progress' }>;
+export type EmbeddingMessage = Extract<FromTrainer, { type: 'embedding' }>;
 
 export interface Session {
   settings: LabSettings;
@@ -30,6 +32,8 @@ export interface Session {
   /** Start of the window the next stepsPerSecond is measured over. */
   windowStep: number;
   windowTime: number;
+  /** Test-subset indices of the images last sent with an embedding of the current trainer (none yet: null). */
+  sentImages: Int32Array | null;
 }
 
 /** The `data` message of a session: what it trains on, how long it runs, and what else the data set offers. */
@@ -53,10 +57,41 @@ export function describeBackend(active: ActiveBackend, reason: string, measureme
 }
 
 /** A session at step 0 with a new trainer on the active backend (same seed: same init, same batches). */
-export function openTrainer(s: Omit<Session, 'trainer' | 'step' | 'done' | 'lastMetricStep' | 'accuracySums' | 'accuracySteps' | 'windowStep' | 'windowTime'>): Session {
+export function openTrainer(s: Pick<Session, 'settings' | 'split' | 'dataMessage' | 'backend'>): Session {
   const trainer = createTrainer(toTrainConfig(s.settings), s.split);
   const runs = trainer.config.runs.length;
-  return { ...s, trainer, step: 0, done: false, lastMetricStep: 0, accuracySums: new Array<number>(runs).fill(0), accuracySteps: 0, windowStep: 0, windowTime: performance.now() };
+  return {
+    ...s,
+    trainer,
+    step: 0,
+    done: false,
+    lastMetricStep: 0,
+    accuracySums: new Array<number>(runs).fill(0),
+    accuracySteps: 0,
+    windowStep: 0,
+    windowTime: performance.now(),
+    sentImages: null,
+  };
+}
+
+/**
+ * The `embedding` message of an embedding, transferring its buffers. Carries the embedded test images only
+ * when they differ from those last sent for this trainer (the first time, in practice: the embedded sample
+ * is the same every epoch), so the page always holds the pixels of exactly the points it shows.
+ */
+export function describeEmbedding(s: Session, step: number, e: Embedding): { message: EmbeddingMessage; transfer: ArrayBuffer[] } {
+  const transfer = [...e.features.map((f) => f.buffer), e.labels.buffer] as ArrayBuffer[];
+  const message: EmbeddingMessage = { type: 'embedding', step, features: e.features, labels: e.labels, dim: e.dim };
+  if (!sameIndices(s.sentImages, e.indices)) {
+    message.images = gatherImages(s.split.test, e.indices);
+    transfer.push(message.images.buffer as ArrayBuffer);
+    s.sentImages = e.indices;
+  }
+  return { message, transfer };
+}
+
+function sameIndices(a: Int32Array | null, b: Int32Array): boolean {
+  return a !== null && a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** Start the steps-per-second window now (after a pause, an evaluation, or before a single step). */

@@ -2,10 +2,10 @@
 // trainer one step at a time, yielding between steps so pause and setLoss act at once. Talks only through
 // ./protocol; every failure becomes an `error` message and the phase 'failed', never silence.
 import type { Trainer } from '../core/trainer';
-import { activateBackend, listCandidates, markBroken, selectBackend, type ActiveBackend, type BackendSelection } from './backends';
+import { activateBackend, listCandidates, markBroken, selectBackend, type ActiveBackend } from './backends';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
-import type { BackendChoice, FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
-import { describeBackend, describeData, measureStepTime, openTrainer, recordStep, restartRateWindow, takeTrainAccuracy, type Session } from './session';
+import type { FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
+import { describeBackend, describeData, describeEmbedding, measureStepTime, openTrainer, recordStep, restartRateWindow, takeTrainAccuracy, type Session } from './session';
 import { checkSettings } from './trainConfig';
 
 let session: Session | null = null;
@@ -16,8 +16,6 @@ let running = false;
 /** Serialises everything that touches a trainer; pause and setLoss act outside it, at once. */
 let chain: Promise<void> = Promise.resolve();
 const datasets = new Map<string, Promise<LoadedDataset>>();
-/** The last backend choice made, kept so a reset does not measure the backends again. */
-let chosen: { choice: BackendChoice; selection: BackendSelection } | null = null;
 
 const describe = (err: unknown): string => {
   if (err instanceof Error) return err.message;
@@ -119,17 +117,6 @@ async function fallBack(s: Session, err: unknown): Promise<void> {
   throw new Error(`training failed on every backend (${tried.join('; ')})`);
 }
 
-/** Pick the backend, reusing the last choice (and its measurements) while it still works. */
-async function chooseBackend(settings: LabSettings, s: Pick<Session, 'split'>): Promise<{ selection: BackendSelection; reused: boolean }> {
-  if (chosen?.choice === settings.backend && listCandidates(settings.backend).includes(chosen.selection.active.name)) {
-    await activateBackend(chosen.selection.active.name);
-    return { selection: chosen.selection, reused: true };
-  }
-  const selection = await selectBackend(settings.backend, () => measureStepTime(settings, s.split), (detail) => setPhase('selecting-backend', detail));
-  chosen = { choice: settings.backend, selection };
-  return { selection, reused: false };
-}
-
 async function openSession(settings: LabSettings, id: number): Promise<void> {
   checkSettings(settings);
   setPhase('loading-data', `loading ${settings.dataset}`);
@@ -139,9 +126,10 @@ async function openSession(settings: LabSettings, id: number): Promise<void> {
   const dataMessage = describeData(settings, split, data);
   post(dataMessage);
   setPhase('selecting-backend');
-  const { selection, reused } = await chooseBackend(settings, { split });
+  // 'auto' measures the backends once per page on a software renderer; later sessions reuse the result.
+  const selection = await selectBackend(settings.backend, () => measureStepTime(settings, split), (detail) => setPhase('selecting-backend', detail));
   if (id !== sessionId) return;
-  if (!reused) for (const failure of selection.failures) post({ type: 'notice', message: `backend unavailable: ${failure}` });
+  for (const failure of selection.failures) post({ type: 'notice', message: `backend unavailable: ${failure}` });
   post(describeBackend(selection.active, selection.reason, selection.measurements));
   session = openTrainer({ settings, split, dataMessage, backend: selection.active });
   watchDeviceLoss(session);
@@ -154,8 +142,8 @@ async function reportEpoch(s: Session, step: number, epoch: number): Promise<voi
   emit(s, { type: 'evaluation', step, epoch, reports, trainAccuracy: takeTrainAccuracy(s) });
   if (s.settings.embedCount > 0) {
     const e = await guard(s, s.trainer.embed(s.settings.embedCount));
-    const transfer = [...e.features.map((f) => f.buffer), e.labels.buffer, e.indices.buffer] as ArrayBuffer[];
-    emit(s, { type: 'embedding', step, features: e.features, labels: e.labels, indices: e.indices, dim: e.dim }, transfer);
+    const { message, transfer } = describeEmbedding(s, step, e);
+    emit(s, message, transfer);
   }
   restartRateWindow(s); // evaluation time is not training time
 }

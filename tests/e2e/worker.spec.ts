@@ -31,14 +31,14 @@ function expectFinite(value: unknown, what: string): void {
   expect(typeof value === 'number' && Number.isFinite(value), `${what} = ${String(value)}`).toBe(true);
 }
 
-/** Train TINY to the end on one backend and check everything the page relies on. */
-async function trainTiny(page: Page, backend: LabSettings['backend']): Promise<{ stepsPerSecond: number[] }> {
-  await send(page, { type: 'init', settings: { ...TINY, backend } });
+/** Train TINY (for `epochs` epochs of 4 steps) to the end on one backend and check everything the page relies on. */
+async function trainTiny(page: Page, backend: LabSettings['backend'], epochs = 1): Promise<{ stepsPerSecond: number[] }> {
+  await send(page, { type: 'init', settings: { ...TINY, backend, epochs } });
   const data = await waitForMessage(page, 'data');
   expect(data.classNames).toEqual(['airplane', 'automobile']);
   expect(data.allClassNames).toEqual(CIFAR10_NAMES);
   expect(data.availablePerClass).toEqual({ train: 1000, test: 200 });
-  expect(data).toMatchObject({ trainCount: 32, testCount: 32, stepsPerEpoch: 4, totalSteps: 4, runNames: ['CE', 'CE + OPL'] });
+  expect(data).toMatchObject({ trainCount: 32, testCount: 32, stepsPerEpoch: 4, totalSteps: 4 * epochs, runNames: ['CE', 'CE + OPL'] });
   const chosen = await waitForMessage(page, 'backend');
   expect(chosen.backend).toBe(backend);
   await waitForMessage(page, 'phase', { phase: 'ready' });
@@ -46,7 +46,7 @@ async function trainTiny(page: Page, backend: LabSettings['backend']): Promise<{
   await send(page, { type: 'start' });
   await waitForMessage(page, 'phase', { phase: 'done' });
   const progress = await messages(page, 'progress');
-  expect(progress.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+  expect(progress.map((p) => p.step)).toEqual(Array.from({ length: 4 * epochs }, (_, i) => i + 1));
   for (const p of progress) {
     const metrics = p.metrics as Array<Record<string, number>>;
     expect(metrics).toHaveLength(2);
@@ -58,17 +58,25 @@ async function trainTiny(page: Page, backend: LabSettings['backend']): Promise<{
     expect(metrics[1].total).toBeCloseTo(metrics[1].ce + TINY.lambda * metrics[1].opl, 3);
     expectFinite(p.stepsPerSecond, 'stepsPerSecond');
   }
-  const [evaluation] = await messages(page, 'evaluation');
+  const evaluations = await messages(page, 'evaluation');
+  expect(evaluations.map((e) => e.step)).toEqual(Array.from({ length: epochs }, (_, i) => 4 * (i + 1)));
+  const [evaluation] = evaluations;
   expect(evaluation).toMatchObject({ step: 4, epoch: 0 });
   const reports = evaluation.reports as Array<Record<string, unknown>>;
   expect(reports.map((r) => r.name)).toEqual(['CE', 'CE + OPL']);
   for (const r of reports) expect(r.accuracy as number).toBeGreaterThanOrEqual(0);
   expect((evaluation.trainAccuracy as number[]).every((a) => a >= 0 && a <= 1)).toBe(true);
-  const [embedding] = await messages(page, 'embedding');
+  const embeddings = await messages(page, 'embedding');
+  expect(embeddings).toHaveLength(epochs);
+  const [embedding] = embeddings;
   expect(embedding.dim).toBe(4 * TINY.width);
   const features = embedding.features as Array<{ length: number; finite: boolean }>;
   expect(features.map((f) => f.length)).toEqual([32 * 16, 32 * 16]);
   expect(features.every((f) => f.finite)).toBe(true);
+  // The worker sends the embedded images (32 x 32 x 3 bytes each, row i for point i) once per session.
+  expect(embedding.images).toMatchObject({ length: 32 * 32 * 32 * 3, finite: true });
+  expect((embedding.images as { head: number[] }).head.some((v) => v > 0)).toBe(true);
+  for (const later of embeddings.slice(1)) expect(later.images).toBeUndefined();
   return { stepsPerSecond: progress.map((p) => p.stepsPerSecond as number) };
 }
 
@@ -82,9 +90,9 @@ test('loads the real CIFAR-10 subset and trains both runs on WebGPU (SwiftShader
   await page.screenshot({ path: testInfo.outputPath('webgpu-tiny.png'), fullPage: true });
 });
 
-test('trains the same tiny run on WASM, and UMAP lays out its features', async ({ page }, testInfo) => {
+test('trains the same tiny run on WASM (two epochs), and UMAP lays out its features', async ({ page }, testInfo) => {
   await openHarness(page);
-  const { stepsPerSecond } = await trainTiny(page, 'wasm');
+  const { stepsPerSecond } = await trainTiny(page, 'wasm', 2);
   note(testInfo, 'wasm steps/s', stepsPerSecond.map((s) => s.toFixed(3)).join(', '));
 
   const layouts = await page.evaluate(() => window.harness.fitLatestEmbedding(7, 50, 3));
@@ -134,7 +142,7 @@ test('pause, step, setLoss and reset act between steps', async ({ page }, testIn
   await page.screenshot({ path: testInfo.outputPath('controls.png'), fullPage: true });
 });
 
-test("'auto' on a software adapter measures the backends and keeps the fastest", async ({ page }, testInfo) => {
+test("'auto' on a software adapter measures the backends once and keeps the fastest", async ({ page }, testInfo) => {
   await openHarness(page);
   await send(page, { type: 'init', settings: { ...TINY, backend: 'auto' } });
   const chosen = await waitForMessage(page, 'backend');
@@ -146,6 +154,25 @@ test("'auto' on a software adapter measures the backends and keeps the fastest",
   expect(chosen.reason).toContain('software');
   note(testInfo, 'auto', String(chosen.reason));
   await waitForMessage(page, 'phase', { phase: 'ready' });
+
+  // Reset, another backend and back, a different model: none measures again, for the page's lifetime.
+  const sessions: Array<Partial<LabSettings>> = [{ backend: 'auto' }, { backend: 'wasm' }, { backend: 'auto', width: 8, model: 'resnet14' }];
+  for (const settings of sessions) {
+    const mark = (await messages(page)).length;
+    const started = Date.now();
+    await send(page, { type: 'reset', settings: { ...TINY, ...settings } });
+    const again = await waitForMessage(page, 'backend', { after: mark });
+    await waitForMessage(page, 'phase', { phase: 'ready', after: mark });
+    expect((await messages(page)).slice(mark).filter((m) => m.type === 'phase' && /measuring/.test(String(m.detail)))).toEqual([]);
+    if (settings.backend === 'auto') {
+      expect(again.backend).toBe(fastest.backend);
+      expect(again.reason).toContain('fastest measured earlier');
+      expect(again.measurements).toEqual(measurements);
+    } else {
+      expect(again.backend).toBe(settings.backend);
+    }
+    note(testInfo, `reset to ${JSON.stringify(settings)}`, `${Date.now() - started} ms: ${String(again.reason)}`);
+  }
   await page.screenshot({ path: testInfo.outputPath('auto.png'), fullPage: true });
 });
 

@@ -80,3 +80,16 @@ export function gatherLabels(dataset: ImageDataset, indices: ArrayLike<number>):
   for (let i = 0; i < indices.length; i++) out[i] = dataset.labels[indices[i]];
   return out;
 }
+
+/**
+ * The raw pixels of the given images, in the given order: [indices.length, 32, 32, 3] HWC uint8, a new array
+ * the caller owns (the worker transfers it to the page for the feature map's thumbnails).
+ */
+export function gatherImages(dataset: ImageDataset, indices: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(indices.length * IMAGE_BYTES);
+  for (let i = 0; i < indices.length; i++) {
+    const start = indices[i] * IMAGE_BYTES;
+    out.set(dataset.images.subarray(start, start + IMAGE_BYTES), i * IMAGE_BYTES);
+  }
+  return out;
+}

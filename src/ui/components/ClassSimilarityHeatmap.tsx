@@ -1,6 +1,6 @@
 // The C x C cosine matrix between class-mean test features, on a canvas with the diverging scale; the value
 // of the cell under the pointer shows on hover. Small matrices also print their values.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { divergingColor, toCss } from '../lib/colorScale';
 import { formatNumber } from '../lib/format';
 import { drawPixels, pointerInCanvas, useCanvas } from '../useCanvas';
@@ -16,7 +16,8 @@ interface Props {
 
 const LABEL_ROOM = 70;
 
-export function ClassSimilarityHeatmap({ matrix, classNames, size = 300 }: Props) {
+/** Memoised: what it draws changes once per epoch (or per UMAP layout), while the page re-renders on every step. */
+export const ClassSimilarityHeatmap = memo(function ClassSimilarityHeatmap({ matrix, classNames, size = 300 }: Props) {
   const [hover, setHover] = useState<{ i: number; j: number; left: number; top: number } | null>(null);
   const n = matrix?.length ?? 0;
   const labelled = n > 0 && n <= 20;
@@ -101,4 +102,4 @@ export function ClassSimilarityHeatmap({ matrix, classNames, size = 300 }: Props
       <CosineLegend />
     </div>
   );
-}
+});

@@ -1,12 +1,13 @@
 // Same-class and different-class pairwise cosines of the embedded sample, overlaid as step areas (recharts),
 // each as a fraction of its own pairs.
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, formatTick } from '../lib/format';
 import type { CosineHistogram as Histogram } from '../lib/histogram';
 import { SERIES_COLORS } from '../runStyle';
 
-export function CosineHistogram({ histogram, height = 170 }: { histogram?: Histogram; height?: number }) {
+/** Memoised: its histogram changes once per epoch, while the page re-renders on every step. */
+export const CosineHistogram = memo(function CosineHistogram({ histogram, height = 170 }: { histogram?: Histogram; height?: number }) {
   const data = useMemo(
     () =>
       histogram
@@ -35,4 +36,4 @@ export function CosineHistogram({ histogram, height = 170 }: { histogram?: Histo
       </ResponsiveContainer>
     </figure>
   );
-}
+});

@@ -7,7 +7,7 @@ export function CosineLegend() {
       <span>−1</span>
       <span className="cosine-legend-bar" style={{ background: COSINE_GRADIENT_CSS }} />
       <span>+1</span>
-      <span className="cosine-legend-note">0 (white) = orthogonal</span>
+      <span className="cosine-legend-note">· white (0) = orthogonal</span>
     </div>
   );
 }

@@ -1,7 +1,6 @@
 // The UMAP layout of one run's embedded test features, coloured by class, redrawn as the layout converges.
 // Hovering a point shows its test image and label.
-import { useMemo, useState } from 'react';
-import type { ImageDataset } from '../../core/data/types';
+import { memo, useMemo, useState } from 'react';
 import { classColor } from '../lib/colorScale';
 import type { EmbeddingView } from '../trainerView';
 import type { UmapLayout } from '../useUmap';
@@ -15,8 +14,6 @@ interface Props {
   error?: string;
   embedding?: EmbeddingView;
   classNames: string[];
-  /** The session's test subset, for thumbnails (absent while loading). */
-  images?: ImageDataset;
   size?: number;
 }
 
@@ -45,7 +42,8 @@ function placePoints(coords: Float32Array, size: number): Float32Array {
   return out;
 }
 
-export function FeatureMap({ layout, error, embedding, classNames, images, size = 300 }: Props) {
+/** Memoised: what it draws changes once per epoch (or per UMAP layout), while the page re-renders on every step. */
+export const FeatureMap = memo(function FeatureMap({ layout, error, embedding, classNames, size = 300 }: Props) {
   const [hover, setHover] = useState<{ point: number; left: number; top: number } | null>(null);
   const count = embedding?.labels.length ?? 0;
   const usable = layout && embedding && layout.coords.length === count * 2 ? layout : undefined;
@@ -78,11 +76,8 @@ export function FeatureMap({ layout, error, embedding, classNames, images, size 
 
   if (!embedding) return <p className="empty">Appears after the first epoch.</p>;
   const label = (i: number) => classNames[embedding.labels[i]] ?? `class ${embedding.labels[i]}`;
-  // The thumbnail is drawn only when the page's copy of the test subset agrees with the worker's labels.
-  const imageIndex = (i: number) => {
-    const index = embedding.indices[i];
-    return images && index < images.count && images.labels[index] === embedding.labels[i] ? index : -1;
-  };
+  // Row i of the images the worker sent is the image of point i.
+  const images = embedding.images;
   return (
     <div className="canvas-panel">
       <div className="canvas-wrap">
@@ -109,15 +104,10 @@ export function FeatureMap({ layout, error, embedding, classNames, images, size 
           onMouseLeave={() => setHover(null)}
         />
         {!usable && <p className="canvas-overlay">{error ? `UMAP failed: ${error}` : 'Laying out…'}</p>}
-        {hover && images && (
+        {hover && (
           <HoverCard left={hover.left} top={hover.top}>
-            {imageIndex(hover.point) >= 0 && <Thumbnail data={images} index={imageIndex(hover.point)} label={`Test image: ${label(hover.point)}`} />}
+            {images && <Thumbnail images={images} index={hover.point} label={`Test image: ${label(hover.point)}`} />}
             <div>{label(hover.point)}</div>
-          </HoverCard>
-        )}
-        {hover && !images && (
-          <HoverCard left={hover.left} top={hover.top}>
-            {label(hover.point)}
           </HoverCard>
         )}
       </div>
@@ -128,4 +118,4 @@ export function FeatureMap({ layout, error, embedding, classNames, images, size 
       <ClassLegend classNames={classNames} />
     </div>
   );
-}
+});

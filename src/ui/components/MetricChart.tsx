@@ -1,4 +1,6 @@
 // One small line chart (recharts) of already-thinned points, with vertical lines where the loss weights changed.
+// Memoised: a chart whose points did not change (accuracy, between epochs) skips the page's per-step render.
+import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, formatTick } from '../lib/format';
 
@@ -26,7 +28,7 @@ interface Props {
   height?: number;
 }
 
-export function MetricChart({ title, data, xKey, xLabel, xMax, series, yDomain, marks = [], height = 150 }: Props) {
+function MetricChartView({ title, data, xKey, xLabel, xMax, series, yDomain, marks = [], height = 150 }: Props) {
   return (
     <figure className="chart" aria-label={`${title} chart`}>
       <figcaption>{title}</figcaption>
@@ -70,3 +72,18 @@ export function MetricChart({ title, data, xKey, xLabel, xMax, series, yDomain, 
     </figure>
   );
 }
+
+/** Same chart: the same points (by reference; callers memoise them) and equal small props (by value). */
+function sameChart(a: Props, b: Props): boolean {
+  return (
+    a.data === b.data &&
+    a.title === b.title &&
+    a.xKey === b.xKey &&
+    a.xLabel === b.xLabel &&
+    a.xMax === b.xMax &&
+    a.height === b.height &&
+    JSON.stringify([a.series, a.yDomain, a.marks ?? []]) === JSON.stringify([b.series, b.yDomain, b.marks ?? []])
+  );
+}
+
+export const MetricChart = memo(MetricChartView, sameChart);

@@ -31,11 +31,13 @@ const describeDelta = (delta: number, percent: boolean) => (percent ? `${formatD
 
 export function NumbersPanel({ run, baseline }: Props) {
   if (!run.report) return <p className="empty">Appears after the first epoch.</p>;
+  const last = run.evaluations[run.evaluations.length - 1];
   return (
     <table className="numbers">
       <thead>
         <tr>
-          <th scope="col">Test set</th>
+          {/* Mid-run the numbers are those of the last finished epoch, not of the step the curves have reached. */}
+          <th scope="col">Test set{last ? `, after epoch ${Math.round(last.epochs)}` : ''}</th>
           <th scope="col">Value</th>
           {baseline && <th scope="col">vs CE</th>}
         </tr>

@@ -1,7 +1,8 @@
-// One button per ready-made experiment; the one matching the current settings is shown pressed.
+// One button per ready-made experiment; the one matching the current settings (whatever the backend) is shown
+// pressed.
 import type { LabSettings } from '../../worker/protocol';
-import type { Preset } from '../presets';
-import { sameSettings, type DataCatalog } from '../settings';
+import { findActivePreset, type Preset } from '../presets';
+import type { DataCatalog } from '../settings';
 
 interface Props {
   presets: readonly Preset[];
@@ -11,7 +12,7 @@ interface Props {
 }
 
 export function PresetPicker({ presets, settings, catalog, onPick }: Props) {
-  const active = presets.find((p) => sameSettings(p.settings, settings));
+  const active = findActivePreset(presets, settings);
   return (
     <section className="presets" aria-label="Presets">
       <h2>Presets</h2>

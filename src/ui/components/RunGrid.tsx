@@ -1,7 +1,6 @@
 // The panels, one column per run in the run's colour and one row per panel, with how to read the panel
 // beside each row, so CE and CE + OPL sit side by side at every level.
 import type { ReactNode } from 'react';
-import type { ImageDataset } from '../../core/data/types';
 import { runColor } from '../runStyle';
 import type { RunView, TrainerView } from '../trainerView';
 import { useSampleGeometry } from '../useSampleGeometry';
@@ -18,7 +17,6 @@ import { SampleSimilarityMatrix } from './SampleSimilarityMatrix';
 interface Props {
   view: TrainerView;
   umap: UmapState;
-  images?: ImageDataset;
 }
 
 const trainsOpl = (run: RunView) => /opl/i.test(run.name);
@@ -37,7 +35,7 @@ function sharedCosineMin(runs: RunView[]): number {
   return Math.floor(min * 10) / 10;
 }
 
-export function RunGrid({ view, umap, images }: Props) {
+export function RunGrid({ view, umap }: Props) {
   const geometry = useSampleGeometry(view.embedding);
   const runs = view.runs;
   const classNames = view.data?.classNames ?? [];
@@ -65,13 +63,13 @@ export function RunGrid({ view, umap, images }: Props) {
     ),
     heatmap: (run) => <ClassSimilarityHeatmap matrix={run.report?.classMeanCos} classNames={classNames} />,
     samples: (_run, r) => <SampleSimilarityMatrix geometry={geometry[r]} classNames={classNames} />,
-    umap: (_run, r) => <FeatureMap layout={umap.layouts[r]} error={umap.errors[r]} embedding={view.embedding} classNames={classNames} images={images} />,
+    umap: (_run, r) => <FeatureMap layout={umap.layouts[r]} error={umap.errors[r]} embedding={view.embedding} classNames={classNames} />,
     histogram: (_run, r) => <CosineHistogram histogram={geometry[r]?.histogram} />,
   };
 
   if (runs.length === 0) {
     return (
-      <section className="run-grid-empty" aria-label="Runs">
+      <section className="run-grid-empty" aria-label="Panels">
         <p className="empty">The panels appear once the training worker has loaded the data.</p>
       </section>
     );

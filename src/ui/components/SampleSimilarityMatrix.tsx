@@ -1,6 +1,6 @@
 // Pairwise cosines of a few hundred embedded test images sorted by class, one pixel per pair, with class
 // boundaries marked: same-class blocks sit on the diagonal. Hover shows the pair's classes and cosine.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { classColor, divergingColor } from '../lib/colorScale';
 import { formatNumber } from '../lib/format';
 import type { SampleGeometry } from '../lib/sampleGeometry';
@@ -16,7 +16,8 @@ interface Props {
 
 const STRIP = 6;
 
-export function SampleSimilarityMatrix({ geometry, classNames, size = 300 }: Props) {
+/** Memoised: what it draws changes once per epoch (or per UMAP layout), while the page re-renders on every step. */
+export const SampleSimilarityMatrix = memo(function SampleSimilarityMatrix({ geometry, classNames, size = 300 }: Props) {
   const [hover, setHover] = useState<{ i: number; j: number; left: number; top: number } | null>(null);
   const n = geometry?.n ?? 0;
   const grid = size - STRIP - 2;
@@ -82,4 +83,4 @@ export function SampleSimilarityMatrix({ geometry, classNames, size = 300 }: Pro
       <CosineLegend />
     </div>
   );
-}
+});

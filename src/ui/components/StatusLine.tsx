@@ -1,4 +1,5 @@
-// Where the session is: its phase, a progress bar over all steps, epoch, speed and time left.
+// Where the session is: its phase, a progress bar over all steps, epoch, speed and time left, and what it
+// trains on (the classes the worker loaded), so the data is named before the first epoch draws anything.
 import type { Phase } from '../../worker/protocol';
 import { formatDuration } from '../lib/format';
 import type { TrainerView } from '../trainerView';
@@ -14,7 +15,20 @@ const PHASE_TEXT: Record<Phase, string> = {
   failed: 'Failed',
 };
 
-export function StatusLine({ view, stale }: { view: TrainerView; stale: boolean }) {
+/** Class names listed in full up to this many; longer lists end with "and N more". */
+const NAMES_SHOWN = 10;
+
+function DataLine({ data, dataset }: { data: NonNullable<TrainerView['data']>; dataset: string }) {
+  const names = data.classNames;
+  const listed = names.slice(0, NAMES_SHOWN).join(', ') + (names.length > NAMES_SHOWN ? ` and ${names.length - NAMES_SHOWN} more` : '');
+  return (
+    <p className="data-line">
+      {dataset}, {names.length} classes: {listed} · {data.trainCount.toLocaleString('en')} training / {data.testCount.toLocaleString('en')} test images
+    </p>
+  );
+}
+
+export function StatusLine({ view, stale, dataset }: { view: TrainerView; stale: boolean; dataset: string }) {
   const total = view.data?.totalSteps ?? 0;
   const perEpoch = view.data?.stepsPerEpoch ?? 1;
   const epochs = total > 0 ? Math.round(total / perEpoch) : 0;
@@ -38,6 +52,7 @@ export function StatusLine({ view, stale }: { view: TrainerView; stale: boolean 
         )}
       </div>
       {total > 0 && <progress max={total} value={view.step} aria-label="Training progress" />}
+      {view.data && <DataLine data={view.data} dataset={dataset} />}
       {stale && <p className="stale">Settings changed: Train or Reset starts a new run with them.</p>}
     </div>
   );

@@ -1,17 +1,24 @@
-// One 32 x 32 test image, drawn from the bytes the page loaded, scaled up without smoothing.
-import type { ImageDataset } from '../../core/data/types';
+// One 32 x 32 test image, drawn from the pixels the training worker sent, scaled up without smoothing.
 import { IMAGE_BYTES, IMAGE_SIZE } from '../../core/data/types';
 import { useCanvas } from '../useCanvas';
 
-export function Thumbnail({ data, index, size = 64, label }: { data: ImageDataset; index: number; size?: number; label: string }) {
+interface Props {
+  /** [n, 32, 32, 3] HWC uint8 images. */
+  images: Uint8Array;
+  index: number;
+  size?: number;
+  label: string;
+}
+
+export function Thumbnail({ images, index, size = 64, label }: Props) {
   const ref = useCanvas(
     (ctx) => {
       const pixels = new ImageData(IMAGE_SIZE, IMAGE_SIZE);
       const base = index * IMAGE_BYTES;
       for (let p = 0; p < IMAGE_SIZE * IMAGE_SIZE; p++) {
-        pixels.data[p * 4] = data.images[base + p * 3];
-        pixels.data[p * 4 + 1] = data.images[base + p * 3 + 1];
-        pixels.data[p * 4 + 2] = data.images[base + p * 3 + 2];
+        pixels.data[p * 4] = images[base + p * 3];
+        pixels.data[p * 4 + 1] = images[base + p * 3 + 1];
+        pixels.data[p * 4 + 2] = images[base + p * 3 + 2];
         pixels.data[p * 4 + 3] = 255;
       }
       const tmp = document.createElement('canvas');
@@ -23,7 +30,7 @@ export function Thumbnail({ data, index, size = 64, label }: { data: ImageDatase
     },
     size,
     size,
-    [data, index],
+    [images, index],
   );
   return <canvas ref={ref} className="thumbnail" style={{ width: size, height: size }} role="img" aria-label={label} />;
 }
