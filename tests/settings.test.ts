@@ -153,8 +153,8 @@ describe('malformed links are corrected with a notice', () => {
   });
 
   it('a data set this server has not prepared', () => {
-    expectFixed(hashWith({ data: 'cifar100', classes: '20' }), { classes: 10 }, /CIFAR-100 is not available.*Classes/s);
-    expect(parseSettingsHash(hashWith({ data: 'cifar100', classes: '20' }), BOTH).notices).toEqual([]);
+    expectFixed(hashWith({ data: 'cifar100', classes: '20', test: '20' }), { classes: 10, testPerClass: 20 }, /CIFAR-100 is not available.*Classes/s);
+    expect(parseSettingsHash(hashWith({ data: 'cifar100', classes: '20', test: '20' }), BOTH).notices).toEqual([]);
   });
 
   it('huge strings: a huge value is echoed shortened, a huge hash is dropped', () => {

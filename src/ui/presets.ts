@@ -36,7 +36,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'measured',
     label: 'The measured setup (10 classes × 500, 10 epochs)',
     why: 'The PyTorch measurement in the teaching text: ResNet-8 width 16, batch 64, lr 0.05. Slow in a browser without a GPU.',
-    settings: { ...defaultSettings(), classes: 10, trainPerClass: 500, testPerClass: 100, width: 16, batchSize: 64, epochs: 10, embedCount: 500 },
+    settings: { ...defaultSettings(), classes: 10, trainPerClass: 500, testPerClass: 100, width: 16, batchSize: 64, epochs: 10, embedCount: 1000 },
     available: always,
   },
   {

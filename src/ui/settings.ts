@@ -119,7 +119,7 @@ export const SETTINGS: SettingsTable = {
     help: 'A seeded, class-balanced subset of the training set.',
   },
   testPerClass: {
-    kind: 'int', param: 'test', inUrl: true, group: 'data', label: 'Test images per class', default: 50,
+    kind: 'int', param: 'test', inUrl: true, group: 'data', label: 'Test images per class', default: 200,
     min: 1, max: 1000, step: 10, limit: (s, c) => limitOf(s, c)?.testPerClass,
     help: 'Accuracy and the feature-space numbers are measured on these.',
   },
@@ -173,7 +173,7 @@ export const SETTINGS: SettingsTable = {
     help: 'Each read-back waits for the GPU; larger k trains faster with coarser curves.',
   },
   embedCount: {
-    kind: 'int', param: 'embed', inUrl: true, group: 'system', label: 'Test images in the feature map', default: 250,
+    kind: 'int', param: 'embed', inUrl: true, group: 'system', label: 'Test images in the feature map', default: 1000,
     min: 10, max: 2000, step: 10,
     help: 'Embedded after each epoch for the feature map, the sample matrix and the histogram.',
   },

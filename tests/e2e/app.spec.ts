@@ -179,7 +179,7 @@ test('the opening preset trains on WASM at 1280 px, and its class names show', a
   await expect(page.getByRole('button', { name: 'Orthogonality in one minute (γ = 2)' })).toHaveAttribute('aria-pressed', 'true');
   await waitForPhase(page, 'ready', 60_000);
   // The real data are named before anything trains: the worker loaded them and reports their classes.
-  await expect(statusLine(page)).toContainText(`CIFAR-10, 5 classes: ${CIFAR10_NAMES.slice(0, 5).join(', ')} · 750 training / 250 test images`);
+  await expect(statusLine(page)).toContainText(`CIFAR-10, 5 classes: ${CIFAR10_NAMES.slice(0, 5).join(', ')} · 750 training / 1,000 test images`);
   const since = await readPageTime(page);
   await page.getByRole('button', { name: 'Train' }).click();
   // Mid-run, as it trains: in the second epoch, with the first epoch's panels drawn.
