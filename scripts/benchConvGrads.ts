@@ -1,12 +1,14 @@
 // Times the three convolution kernels of a training step (forward, input gradient, filter gradient)
-// on the wasm backend for every 3x3 conv shape of ResNet-8, before and after src/core/backends/wasmKernels.
-// "Before" is the stock Conv2DBackpropInput and a re-creation of the first prototype's filter gradient
-// (im2col in JS + wasm BatchMatMul). Run: npx tsx scripts/benchConvGrads.ts [--batch 64] [--runs 7]
+// on the wasm backend for every conv shape of ResNet-8, through each route src/core/backends/ has had:
+// stock tfjs (XNNPACK forward, plain-C input gradient), a re-creation of the first prototype's filter
+// gradient (im2col in JS + wasm BatchMatMul), the XNNPACK-based routes of wasmKernels.ts (OPL_WASM_SIMD
+// off), and our SIMD loops (simd/trainingKernels.c). Run: npx tsx scripts/benchConvGrads.ts [--batch 64] [--runs 7]
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { setupBackend } from '../src/cli/setupBackend';
+import { SIMD_FLAG } from '../src/core/backends/wasmSimd';
 
 interface Shape {
   label: string;
@@ -104,11 +106,11 @@ async function main(): Promise<void> {
 
   console.log(`wasm backend, batch ${batch}, median of ${runs} runs after 2 warm-ups, padding 'same'`);
   console.log(`flop counts: 2·N·OH·OW·KH·KW·Ci·Co (the same for all three kernels)\n`);
-  const header = ['shape', 'forward', 'dx stock', 'dx ours', 'dW prototype', 'dW ours'];
-  const widths = [22, 21, 21, 21, 21, 21];
+  const header = ['shape', 'fwd stock', 'fwd SIMD', 'dx stock', 'dx XNNPACK route', 'dx SIMD', 'dW prototype', 'dW XNNPACK route', 'dW SIMD'];
+  const widths = [22, 21, 21, 21, 21, 21, 21, 21, 21];
   const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i])).join(''));
   line(header);
-  const step = { before: 0, after: 0, forward: 0 };
+  const step = { stock: 0, xnnpack: 0, simd: 0 };
 
   for (const s of SHAPES) {
     const out = Math.ceil(s.size / s.stride);
@@ -119,8 +121,22 @@ async function main(): Promise<void> {
     const gradAttrs = { strides: s.stride, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined };
     const asRelease = (t: tf.Tensor) => () => t.dispose();
     const infoRelease = (t: tf.TensorInfo) => () => backend.disposeData(t.dataId);
+    const forward = () => timeMedian(() => asRelease(tf.conv2d(x, w, s.stride, 'same')), runs);
+    const inputGrad = () => timeMedian(() => asRelease(tf.conv2dTranspose(dy, w, x.shape, s.stride, 'same')), runs);
+    const filterGrad = () =>
+      timeMedian(
+        () => asRelease(tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...gradAttrs, filterShape: w.shape } as never) as tf.Tensor),
+        runs,
+      );
 
-    const fwd = timeMedian(() => asRelease(tf.conv2d(x, w, s.stride, 'same')), runs);
+    tf.env().set(SIMD_FLAG, false); // our Conv2D then defers to the stock one, the gradients take the XNNPACK routes
+    const fwdStock = forward();
+    const dxXnnpack = inputGrad();
+    const dwXnnpack = filterGrad();
+    tf.env().set(SIMD_FLAG, true);
+    const fwdSimd = forward();
+    const dxSimd = inputGrad();
+    const dwSimd = filterGrad();
     const dxStock = timeMedian(
       () =>
         infoRelease(
@@ -132,26 +148,18 @@ async function main(): Promise<void> {
         ),
       runs,
     );
-    const dxOurs = timeMedian(() => asRelease(tf.conv2dTranspose(dy, w, x.shape, s.stride, 'same')), runs);
     const dwProto = timeMedian(() => infoRelease(prototypeFilterGrad(backend, x, dy, s.k, s.stride)), Math.min(runs, 3));
-    const dwOurs = timeMedian(
-      () =>
-        asRelease(
-          tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...gradAttrs, filterShape: w.shape } as never) as tf.Tensor,
-        ),
-      runs,
-    );
     tf.dispose([x, w, dy]);
 
-    step.forward += s.count * fwd;
-    step.before += s.count * (fwd + (s.needsDx ? dxStock : 0) + dwProto);
-    step.after += s.count * (fwd + (s.needsDx ? dxOurs : 0) + dwOurs);
-    line([s.label, cell(fwd, flops), cell(dxStock, flops), cell(dxOurs, flops), cell(dwProto, flops), cell(dwOurs, flops)]);
+    const dx = (ms: number) => (s.needsDx ? ms : 0);
+    step.stock += s.count * (fwdStock + dx(dxStock) + dwProto);
+    step.xnnpack += s.count * (fwdStock + dx(dxXnnpack) + dwXnnpack);
+    step.simd += s.count * (fwdSimd + dx(dxSimd) + dwSimd);
+    line([s.label, ...[fwdStock, fwdSimd, dxStock, dxXnnpack, dxSimd, dwProto, dwXnnpack, dwSimd].map((ms) => cell(ms, flops))]);
   }
   console.log(
     `\nconv work of one ResNet-8 step (stem without dx, 16->16 twice, shortcuts included):\n` +
-      `  before ${step.before.toFixed(0)} ms, after ${step.after.toFixed(0)} ms ` +
-      `(forward alone ${step.forward.toFixed(0)} ms)`,
+      `  stock + prototype dW ${step.stock.toFixed(0)} ms, XNNPACK routes ${step.xnnpack.toFixed(0)} ms, SIMD ${step.simd.toFixed(0)} ms`,
   );
 }
 

@@ -1,10 +1,14 @@
-// The wasm conv gradient kernels (src/core/backends/wasmKernels.ts) against the cpu backend as the
-// oracle: strides, paddings, kernel sizes, odd shapes, the exact ResNet-8 shapes, and no leaks.
+// The wasm conv kernels (src/core/backends/wasmKernels.ts: forward, input and filter gradient) against the cpu
+// backend as the oracle: strides, paddings, kernel sizes, odd shapes, the exact ResNet-8 shapes, and no leaks;
+// each through our SIMD loops (simd/trainingKernels.c) and through the XNNPACK routes they fall back to.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setupBackend } from '../src/cli/setupBackend';
 import { registerWasmTrainingKernels } from '../src/core/backends/wasmKernels';
+import { TRAINING_KERNELS_WASM } from '../src/core/backends/simd/trainingKernels.wasm';
+import { SIMD_FLAG, simdKernelsFor } from '../src/core/backends/wasmSimd';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -42,8 +46,8 @@ function convOutSize(c: Case): [number, number] {
   return [info.outHeight, info.outWidth];
 }
 
-/** dx and dW of sum(conv2d(x, w) · r) on `backend`; r plays the role of dy. */
-async function gradsOn(backend: 'cpu' | 'wasm', c: Case): Promise<{ dx: Float32Array; dw: Float32Array }> {
+/** y = conv2d(x, w), and dx and dW of sum(y · r) on `backend`; r plays the role of dy. */
+async function gradsOn(backend: 'cpu' | 'wasm', c: Case): Promise<{ y: Float32Array; dx: Float32Array; dw: Float32Array }> {
   await tf.setBackend(backend);
   const [oh, ow] = convOutSize(c);
   return tf.tidy(() => {
@@ -53,7 +57,8 @@ async function gradsOn(backend: 'cpu' | 'wasm', c: Case): Promise<{ dx: Float32A
     const loss = (a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad as 'same'), r));
     const [dx, dw] = tf.grads(loss)([x, w]);
-    return { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
+    const y = tf.conv2d(x, w, c.stride, c.pad as 'same');
+    return { y: y.dataSync() as Float32Array, dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
   });
 }
 
@@ -77,6 +82,7 @@ function expectClose(actual: Float32Array, expected: Float32Array, what: string)
 async function compare(c: Case): Promise<void> {
   const cpu = await gradsOn('cpu', c);
   const wasm = await gradsOn('wasm', c);
+  expectClose(wasm.y, cpu.y, 'y');
   expectClose(wasm.dx, cpu.dx, 'dx');
   expectClose(wasm.dw, cpu.dw, 'dW');
 }
@@ -122,137 +128,202 @@ describe('registerWasmTrainingKernels', () => {
   });
 });
 
-describe('wasm conv gradients match the cpu backend', () => {
-  const cases: Case[] = [];
-  // Every stride × padding × kernel size, on odd, non-square inputs and mixed batch/channel counts.
-  const shapes = [
-    { n: 1, h: 7, w: 5, ci: 3, co: 5 },
-    { n: 3, h: 9, w: 6, ci: 1, co: 3 },
-    { n: 2, h: 8, w: 8, ci: 5, co: 1 },
-  ];
-  let i = 0;
-  for (const stride of [1, 2, 3]) {
-    for (const k of [1, 3, 5]) {
-      for (const padKind of ['same', 'valid', 'explicit'] as const) {
-        const shape = shapes[i++ % shapes.length];
-        const pad: Pad =
-          padKind === 'explicit'
-            ? [[0, 0], [k === 1 ? 0 : 1, 2], [2, k === 5 ? 4 : 0], [0, 0]] // uneven; some wider than k-1
-            : padKind;
-        cases.push({ ...shape, kh: k, kw: k, stride, pad });
-      }
-    }
-  }
-  // Rectangular kernels, unequal strides, a numeric pad.
-  cases.push({ n: 2, h: 7, w: 5, ci: 3, co: 4, kh: 3, kw: 5, stride: [2, 1], pad: 'same' });
-  cases.push({ n: 3, h: 9, w: 8, ci: 2, co: 3, kh: 5, kw: 3, stride: [1, 3], pad: [[0, 0], [1, 2], [0, 3], [0, 0]] });
-  cases.push({ n: 1, h: 7, w: 7, ci: 3, co: 2, kh: 2, kw: 4, stride: [3, 2], pad: 'valid' });
-  cases.push({ n: 2, h: 6, w: 7, ci: 4, co: 3, kh: 3, kw: 3, stride: 2, pad: 1 });
-  // Pads wider than the kernel reach the stock Conv2DBackpropInput fallback.
-  cases.push({ n: 2, h: 6, w: 6, ci: 2, co: 3, kh: 3, kw: 3, stride: 1, pad: [[0, 0], [3, 1], [4, 0], [0, 0]] });
-  cases.push({ n: 2, h: 6, w: 6, ci: 2, co: 3, kh: 1, kw: 1, stride: 2, pad: [[0, 0], [1, 0], [0, 1], [0, 0]] });
-  // 1x1 with only far-side pads: output pixels past the input must read (and receive) zeros.
-  cases.push({ n: 2, h: 6, w: 5, ci: 2, co: 3, kh: 1, kw: 1, stride: 1, pad: [[0, 0], [0, 2], [0, 1], [0, 0]] });
-  cases.push({ n: 2, h: 6, w: 5, ci: 2, co: 3, kh: 1, kw: 1, stride: 2, pad: [[0, 0], [0, 3], [0, 2], [0, 0]] });
-
-  for (const c of cases) {
-    it(label(c), async () => {
-      await compare(c);
-    });
-  }
-});
-
-describe('wasm conv gradients on the ResNet-8 shapes (batch 8)', () => {
-  const resnet: Case[] = [
-    { n: 8, h: 32, w: 32, ci: 3, co: 16, kh: 3, kw: 3, stride: 1, pad: 'same' },
-    { n: 8, h: 32, w: 32, ci: 16, co: 16, kh: 3, kw: 3, stride: 1, pad: 'same' },
-    { n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, kw: 3, stride: 2, pad: 'same' },
-    { n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 1, kw: 1, stride: 2, pad: 'same' },
-    { n: 8, h: 16, w: 16, ci: 32, co: 64, kh: 3, kw: 3, stride: 2, pad: 'same' },
-    { n: 8, h: 16, w: 16, ci: 32, co: 64, kh: 1, kw: 1, stride: 2, pad: 'same' },
-    { n: 8, h: 8, w: 8, ci: 64, co: 64, kh: 3, kw: 3, stride: 1, pad: 'same' },
-  ];
-  for (const c of resnet) {
-    it(label(c), async () => {
-      await compare(c);
-    });
-  }
-});
-
-describe('kernel attributes', () => {
-  const x = () => tf.tensor4d(values(2 * 8 * 7 * 3, 4), [2, 8, 7, 3]);
-
-  it('honours dimRoundingMode with a numeric pad (direct kernel call)', async () => {
-    // 8 rows, k 3, stride 2, pad 1: (8 - 3 + 2) / 2 + 1 = 4.5 output rows, so the mode matters;
-    // and a 1x1 kernel at stride 3, pad 0: ceil gives a last output row past the input.
-    const variants = [
-      { k: 3, stride: 2, pad: 1 },
-      { k: 1, stride: 3, pad: 0 },
-    ];
-    const cases = variants.flatMap((v) => (['floor', 'ceil', 'round'] as const).map((dimRoundingMode) => ({ ...v, dimRoundingMode })));
-    for (const { k, stride, pad, dimRoundingMode } of cases) {
-      const results: Record<string, Float32Array[]> = {};
-      for (const backend of ['cpu', 'wasm'] as const) {
-        await tf.setBackend(backend);
-        results[backend] = tf.tidy(() => {
-          const info = tf.backend_util.computeConv2DInfo([2, 8, 7, 3], [k, k, 3, 4], stride, 1, pad, dimRoundingMode);
-          const dy = tf.tensor4d(values(2 * info.outHeight * info.outWidth * 4, 5), [2, info.outHeight, info.outWidth, 4]);
-          const w = tf.tensor4d(values(k * k * 3 * 4, 6), [k, k, 3, 4]);
-          const attrs = { strides: stride, pad, dataFormat: 'NHWC', dimRoundingMode };
-          const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, filterShape: [k, k, 3, 4] } as never);
-          const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, 8, 7, 3] } as never);
-          return [(dx as tf.Tensor).dataSync() as Float32Array, (dw as tf.Tensor).dataSync() as Float32Array];
-        });
-      }
-      expectClose(results.wasm[0], results.cpu[0], `dx (k ${k}, ${dimRoundingMode})`);
-      expectClose(results.wasm[1], results.cpu[1], `dW (k ${k}, ${dimRoundingMode})`);
-    }
-    await tf.setBackend('wasm');
+describe('SIMD module', () => {
+  it('loads into the wasm backend in Node, and OPL_WASM_SIMD turns it off', () => {
+    const backend = tf.backend() as BackendWasm;
+    expect(simdKernelsFor(backend)).not.toBeNull();
+    tf.env().set(SIMD_FLAG, false);
+    expect(simdKernelsFor(backend)).toBeNull();
+    tf.env().set(SIMD_FLAG, true);
   });
 
-  it('rejects NCHW, non-float32 inputs and dilations with a clear error', async () => {
-    await tf.setBackend('wasm');
-    tf.tidy(() => {
-      const dy = tf.zeros([2, 8, 7, 4]);
-      const attrs = { strides: 1, pad: 'same', dimRoundingMode: undefined, filterShape: [3, 3, 3, 4] };
-      expect(() =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, dataFormat: 'NCHW' } as never),
-      ).toThrow(/only dataFormat 'NHWC'/);
-      expect(() =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x: x().toInt(), dy }, { ...attrs, dataFormat: 'NHWC' } as never),
-      ).toThrow(/only float32/);
-      expect(() =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, dataFormat: 'NHWC', dilations: 2 } as never),
-      ).toThrow(/only dilations 1/);
-    });
+  it('works on any memory it is given (here its own, checked against plain loops)', () => {
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const module = new WebAssembly.Module(Buffer.from(TRAINING_KERNELS_WASM, 'base64'));
+    const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as {
+      conv2d_filter_grad(...args: number[]): void;
+    };
+    // x [2, 5, 4, 3], dy [2, 3, 2, 6] from a 3x3 conv, stride 2, pads top 1 / left 1.
+    const [n, h, w, ci, oh, ow, co, k3, s, pad] = [2, 5, 4, 3, 3, 2, 6, 3, 2, 1];
+    const heap = new Float32Array(memory.buffer);
+    const xAt = 1024;
+    const dyAt = xAt + n * h * w * ci;
+    const dwAt = dyAt + n * oh * ow * co;
+    heap.set(values(n * h * w * ci, 11), xAt);
+    heap.set(values(n * oh * ow * co, 12), dyAt);
+    k.conv2d_filter_grad(4 * xAt, 4 * dyAt, 4 * dwAt, n, h, w, ci, oh, ow, co, k3, k3, s, s, pad, pad);
+    const expected = new Float32Array(k3 * k3 * ci * co);
+    for (let kh = 0; kh < k3; kh++) for (let kw = 0; kw < k3; kw++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) {
+      let sum = 0;
+      for (let b = 0; b < n; b++) for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) {
+        const ih = y * s + kh - pad;
+        const iw = x * s + kw - pad;
+        if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+        sum += heap[xAt + ((b * h + ih) * w + iw) * ci + c] * heap[dyAt + ((b * oh + y) * ow + x) * co + o];
+      }
+      expected[((kh * k3 + kw) * ci + c) * co + o] = sum;
+    }
+    expectClose(heap.slice(dwAt, dwAt + expected.length), expected, 'dW');
   });
 });
 
-describe('no leaks', () => {
-  it('leaves tf.memory().numTensors and the wasm numDataIds unchanged', async () => {
-    await tf.setBackend('wasm');
+describe('Identity', () => {
+  it('shares the input memory instead of copying it, and each tensor stays valid alone', () => {
     const backend = tf.backend() as unknown as { numDataIds(): number };
-    const x = tf.tensor4d(values(4 * 9 * 9 * 8, 7), [4, 9, 9, 8]);
-    const w3 = tf.tensor4d(values(3 * 3 * 8 * 6, 8), [3, 3, 8, 6]);
-    const w1 = tf.tensor4d(values(8 * 6, 9), [1, 1, 8, 6]);
-    // One round per code path: conv trick + sub-pixel (with crops), pointwise, stock fallback.
-    const round = () =>
-      tf.tidy(() => {
-        const grads = [
-          tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'valid')))([x, w3]),
-          tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, w1]),
-          tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-            tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, [[0, 0], [3, 0], [0, 4], [0, 0]])),
-          )([x, w3]),
-        ];
-        for (const g of grads.flat()) g.dataSync();
-      });
-    round(); // warm-up: first calls may allocate lasting state
-    const tensorsBefore = tf.memory().numTensors;
-    const idsBefore = backend.numDataIds();
-    for (let i = 0; i < 3; i++) round();
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-    expect(backend.numDataIds()).toBe(idsBefore);
-    tf.dispose([x, w3, w1]);
+    const a = tf.tensor1d([1, 2, 3]);
+    const ids = backend.numDataIds();
+    const b = tf.clone(a);
+    expect(backend.numDataIds()).toBe(ids);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+    expect(backend.numDataIds()).toBe(ids - 1);
   });
 });
+
+// Both routes: our SIMD loops, and the XNNPACK-based ones used where the SIMD module cannot load.
+for (const simd of [true, false]) {
+  describe(simd ? 'SIMD route' : 'XNNPACK route (OPL_WASM_SIMD off)', () => {
+    beforeAll(() => {
+      tf.env().set(SIMD_FLAG, simd);
+    });
+    afterAll(() => {
+      tf.env().set(SIMD_FLAG, true);
+    });
+
+  describe('wasm conv kernels match the cpu backend', () => {
+    const cases: Case[] = [];
+    // Every stride × padding × kernel size, on odd, non-square inputs and mixed batch/channel counts.
+    const shapes = [
+      { n: 1, h: 7, w: 5, ci: 3, co: 5 },
+      { n: 3, h: 9, w: 6, ci: 1, co: 3 },
+      { n: 2, h: 8, w: 8, ci: 5, co: 1 },
+    ];
+    let i = 0;
+    for (const stride of [1, 2, 3]) {
+      for (const k of [1, 3, 5]) {
+        for (const padKind of ['same', 'valid', 'explicit'] as const) {
+          const shape = shapes[i++ % shapes.length];
+          const pad: Pad =
+            padKind === 'explicit'
+              ? [[0, 0], [k === 1 ? 0 : 1, 2], [2, k === 5 ? 4 : 0], [0, 0]] // uneven; some wider than k-1
+              : padKind;
+          cases.push({ ...shape, kh: k, kw: k, stride, pad });
+        }
+      }
+    }
+    // Rectangular kernels, unequal strides, a numeric pad.
+    cases.push({ n: 2, h: 7, w: 5, ci: 3, co: 4, kh: 3, kw: 5, stride: [2, 1], pad: 'same' });
+    cases.push({ n: 3, h: 9, w: 8, ci: 2, co: 3, kh: 5, kw: 3, stride: [1, 3], pad: [[0, 0], [1, 2], [0, 3], [0, 0]] });
+    cases.push({ n: 1, h: 7, w: 7, ci: 3, co: 2, kh: 2, kw: 4, stride: [3, 2], pad: 'valid' });
+    cases.push({ n: 2, h: 6, w: 7, ci: 4, co: 3, kh: 3, kw: 3, stride: 2, pad: 1 });
+    // Pads wider than the kernel reach the stock Conv2DBackpropInput fallback.
+    cases.push({ n: 2, h: 6, w: 6, ci: 2, co: 3, kh: 3, kw: 3, stride: 1, pad: [[0, 0], [3, 1], [4, 0], [0, 0]] });
+    cases.push({ n: 2, h: 6, w: 6, ci: 2, co: 3, kh: 1, kw: 1, stride: 2, pad: [[0, 0], [1, 0], [0, 1], [0, 0]] });
+    // 1x1 with only far-side pads: output pixels past the input must read (and receive) zeros.
+    cases.push({ n: 2, h: 6, w: 5, ci: 2, co: 3, kh: 1, kw: 1, stride: 1, pad: [[0, 0], [0, 2], [0, 1], [0, 0]] });
+    cases.push({ n: 2, h: 6, w: 5, ci: 2, co: 3, kh: 1, kw: 1, stride: 2, pad: [[0, 0], [0, 3], [0, 2], [0, 0]] });
+
+    for (const c of cases) {
+      it(label(c), async () => {
+        await compare(c);
+      });
+    }
+  });
+
+  describe('wasm conv kernels on the ResNet-8 shapes (batch 8)', () => {
+    const resnet: Case[] = [
+      { n: 8, h: 32, w: 32, ci: 3, co: 16, kh: 3, kw: 3, stride: 1, pad: 'same' },
+      { n: 8, h: 32, w: 32, ci: 16, co: 16, kh: 3, kw: 3, stride: 1, pad: 'same' },
+      { n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, kw: 3, stride: 2, pad: 'same' },
+      { n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 1, kw: 1, stride: 2, pad: 'same' },
+      { n: 8, h: 16, w: 16, ci: 32, co: 64, kh: 3, kw: 3, stride: 2, pad: 'same' },
+      { n: 8, h: 16, w: 16, ci: 32, co: 64, kh: 1, kw: 1, stride: 2, pad: 'same' },
+      { n: 8, h: 8, w: 8, ci: 64, co: 64, kh: 3, kw: 3, stride: 1, pad: 'same' },
+    ];
+    for (const c of resnet) {
+      it(label(c), async () => {
+        await compare(c);
+      });
+    }
+  });
+
+  describe('kernel attributes', () => {
+    const x = () => tf.tensor4d(values(2 * 8 * 7 * 3, 4), [2, 8, 7, 3]);
+
+    it('honours dimRoundingMode with a numeric pad (direct kernel call)', async () => {
+      // 8 rows, k 3, stride 2, pad 1: (8 - 3 + 2) / 2 + 1 = 4.5 output rows, so the mode matters;
+      // and a 1x1 kernel at stride 3, pad 0: ceil gives a last output row past the input.
+      const variants = [
+        { k: 3, stride: 2, pad: 1 },
+        { k: 1, stride: 3, pad: 0 },
+      ];
+      const cases = variants.flatMap((v) => (['floor', 'ceil', 'round'] as const).map((dimRoundingMode) => ({ ...v, dimRoundingMode })));
+      for (const { k, stride, pad, dimRoundingMode } of cases) {
+        const results: Record<string, Float32Array[]> = {};
+        for (const backend of ['cpu', 'wasm'] as const) {
+          await tf.setBackend(backend);
+          results[backend] = tf.tidy(() => {
+            const info = tf.backend_util.computeConv2DInfo([2, 8, 7, 3], [k, k, 3, 4], stride, 1, pad, dimRoundingMode);
+            const dy = tf.tensor4d(values(2 * info.outHeight * info.outWidth * 4, 5), [2, info.outHeight, info.outWidth, 4]);
+            const w = tf.tensor4d(values(k * k * 3 * 4, 6), [k, k, 3, 4]);
+            const attrs = { strides: stride, pad, dataFormat: 'NHWC', dimRoundingMode };
+            const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, filterShape: [k, k, 3, 4] } as never);
+            const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, 8, 7, 3] } as never);
+            return [(dx as tf.Tensor).dataSync() as Float32Array, (dw as tf.Tensor).dataSync() as Float32Array];
+          });
+        }
+        expectClose(results.wasm[0], results.cpu[0], `dx (k ${k}, ${dimRoundingMode})`);
+        expectClose(results.wasm[1], results.cpu[1], `dW (k ${k}, ${dimRoundingMode})`);
+      }
+      await tf.setBackend('wasm');
+    });
+
+    it('rejects NCHW, non-float32 inputs and dilations with a clear error', async () => {
+      await tf.setBackend('wasm');
+      tf.tidy(() => {
+        const dy = tf.zeros([2, 8, 7, 4]);
+        const attrs = { strides: 1, pad: 'same', dimRoundingMode: undefined, filterShape: [3, 3, 3, 4] };
+        expect(() =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, dataFormat: 'NCHW' } as never),
+        ).toThrow(/only dataFormat 'NHWC'/);
+        expect(() =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x: x().toInt(), dy }, { ...attrs, dataFormat: 'NHWC' } as never),
+        ).toThrow(/only float32/);
+        expect(() =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, dataFormat: 'NHWC', dilations: 2 } as never),
+        ).toThrow(/only dilations 1/);
+      });
+    });
+  });
+
+  describe('no leaks', () => {
+    it('leaves tf.memory().numTensors and the wasm numDataIds unchanged', async () => {
+      await tf.setBackend('wasm');
+      const backend = tf.backend() as unknown as { numDataIds(): number };
+      const x = tf.tensor4d(values(4 * 9 * 9 * 8, 7), [4, 9, 9, 8]);
+      const w3 = tf.tensor4d(values(3 * 3 * 8 * 6, 8), [3, 3, 8, 6]);
+      const w1 = tf.tensor4d(values(8 * 6, 9), [1, 1, 8, 6]);
+      // One round per code path: conv trick + sub-pixel (with crops), pointwise, stock fallback.
+      const round = () =>
+        tf.tidy(() => {
+          const grads = [
+            tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'valid')))([x, w3]),
+            tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, w1]),
+            tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+              tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, [[0, 0], [3, 0], [0, 4], [0, 0]])),
+            )([x, w3]),
+          ];
+          for (const g of grads.flat()) g.dataSync();
+        });
+      round(); // warm-up: first calls may allocate lasting state
+      const tensorsBefore = tf.memory().numTensors;
+      const idsBefore = backend.numDataIds();
+      for (let i = 0; i < 3; i++) round();
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+      expect(backend.numDataIds()).toBe(idsBefore);
+      tf.dispose([x, w3, w1]);
+    });
+  });
+  });
+}

@@ -2,6 +2,7 @@
 // n basic blocks at widths w/2w/4w (stride 2 entering stages 2 and 3, 1x1 conv + BN shortcut where the
 // shape changes), global average pooling → features, one linear layer → logits. NHWC, weights as variables.
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTraining, type BatchNormExtras } from '../ops/batchNormTraining';
 import type { Rng } from '../rng';
 
 export type ModelName = 'resnet8' | 'resnet14' | 'resnet20';
@@ -130,25 +131,33 @@ export function buildResNet(config: ResNetConfig, rng: Rng): ResNet {
   const fcWeight = addParam('fc.weight', kaiming([channels, config.numClasses], channels));
   const fcBias = addParam('fc.bias', tf.zeros([config.numClasses]));
 
-  const applyBatchNorm = (x: tf.Tensor4D, bn: BatchNorm, training: boolean): tf.Tensor4D => {
-    if (!training) return tf.batchNorm4d(x, bn.runningMean as tf.Tensor1D, bn.runningVar as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  /**
+   * act(BN(x) + residual): batch statistics when training (updating the running averages as a side
+   * effect), running averages otherwise. act is ReLU when relu is set.
+   */
+  const applyBatchNorm = (x: tf.Tensor4D, bn: BatchNorm, training: boolean, extras: BatchNormExtras = {}): tf.Tensor4D => {
+    if (!training) {
+      let y: tf.Tensor4D = tf.batchNorm4d(x, bn.runningMean as tf.Tensor1D, bn.runningVar as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
+      if (extras.residual) y = tf.add(y, extras.residual);
+      return extras.relu ? tf.relu(y) : y;
+    }
+    // Statistics, normalisation, residual, ReLU and their gradient in one fused op (see ops/batchNormTraining.ts).
+    const { y, mean, variance } = batchNormTraining(x, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, BN_EPSILON, extras);
     // Running averages use the unbiased variance, as PyTorch does; assign() is not on the gradient path.
     const count = x.shape[0] * x.shape[1] * x.shape[2];
     const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
     bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
     bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
+    return y;
   };
 
   const applyBlock = (x: tf.Tensor4D, block: Block, training: boolean): tf.Tensor4D => {
-    let y = tf.conv2d(x, block.conv1 as tf.Tensor4D, block.stride, 'same');
-    y = tf.relu(applyBatchNorm(y, block.bn1, training));
-    y = applyBatchNorm(tf.conv2d(y, block.conv2 as tf.Tensor4D, 1, 'same'), block.bn2, training);
+    const y = applyBatchNorm(tf.conv2d(x, block.conv1 as tf.Tensor4D, block.stride, 'same'), block.bn1, training, { relu: true });
     const skip = block.shortcut
       ? applyBatchNorm(tf.conv2d(x, block.shortcut.conv as tf.Tensor4D, block.stride, 'same'), block.shortcut.bn, training)
       : x;
-    return tf.relu(tf.add(y, skip)) as tf.Tensor4D;
+    // relu(BN2(conv2(y)) + skip)
+    return applyBatchNorm(tf.conv2d(y, block.conv2 as tf.Tensor4D, 1, 'same'), block.bn2, training, { residual: skip, relu: true });
   };
 
   return {
@@ -159,7 +168,7 @@ export function buildResNet(config: ResNetConfig, rng: Rng): ResNet {
     featureDim: channels,
     apply(images, training) {
       return tf.tidy(() => {
-        let x = tf.relu(applyBatchNorm(tf.conv2d(images, stemConv as tf.Tensor4D, 1, 'same'), stemBn, training));
+        let x = applyBatchNorm(tf.conv2d(images, stemConv as tf.Tensor4D, 1, 'same'), stemBn, training, { relu: true });
         for (const block of blocks) x = applyBlock(x, block, training);
         const features = tf.mean(x, [1, 2]) as tf.Tensor2D;
         const logits = tf.add(tf.matMul(features, fcWeight), fcBias) as tf.Tensor2D;

@@ -1,0 +1,512 @@
+// Hand-written WebAssembly SIMD kernels for training on the tfjs `wasm` backend (see ../wasmSimd.ts).
+// They run inside tfjs's own wasm memory: every pointer is a byte offset into its heap, and the module
+// has no data, no stack and no allocator of its own (scripts/buildWasmSimd.sh checks this).
+//
+// Why: tfjs's wasm backend has no conv filter gradient and a slow input gradient; rewritten as XNNPACK
+// forward convs (../wasmKernels.ts) they reached 10-25 GFLOP/s and re-packed a whole activation as a
+// "filter" on every call. These direct loops reach 36-45 GFLOP/s on the ResNet shapes, a little above
+// XNNPACK's own forward conv (~35), with no layout copies: about the bound of 128-bit SIMD without fused
+// multiply-add, where every 4 multiply-adds take a multiply and an add instruction. The batch-norm passes are memory-bound loops
+// that 128-bit SIMD runs ~4x faster than the JS ones in ../wasmBatchNorm.ts.
+//
+// Build: scripts/buildWasmSimd.sh (clang --target=wasm32 -msimd128), which regenerates trainingKernels.wasm.ts.
+#include <wasm_simd128.h>
+
+// ---------------------------------------------------------------------------------------------
+// Conv2D filter gradient, channels last, dilation 1:
+//   dw[kh][kw][ci][co] = Σ_{n, oh, ow} x[n][oh·sh + kh − pt][ow·sw + kw − pl][ci] · dy[n][oh][ow][co]
+// (terms whose input pixel falls in the padding are zero and skipped).
+//
+// Register tile: 2 input channels × 4·NV output channels, NV = 1, 2 or 4 vectors, so at most 8
+// accumulators; per pixel 2 broadcasts of x and NV loads of dy feed 4·NV multiply-adds. The tile walks
+// a block of output rows (~ROW_BLOCK_PIXELS pixels) per tap, which keeps the rows it reads in L1.
+// ---------------------------------------------------------------------------------------------
+
+#define DEFINE_TILES(NV)                                                                                 \
+  static void tile2_##NV(const float* xp0, const float* dyp0, float* out, int nrows, int xrow, int dyrow,  \
+                         int npx, int xstep, int dystep, int co) {                                       \
+    v128_t a0[NV], a1[NV];                                                                               \
+    for (int v = 0; v < NV; v++) {                                                                       \
+      a0[v] = wasm_v128_load(out + 4 * v);                                                               \
+      a1[v] = wasm_v128_load(out + co + 4 * v);                                                          \
+    }                                                                                                    \
+    for (int r = 0; r < nrows; r++) {                                                                    \
+      const float* xp = xp0 + r * xrow;                                                                  \
+      const float* dyp = dyp0 + r * dyrow;                                                               \
+      for (int p = 0; p < npx; p++, xp += xstep, dyp += dystep) {                                        \
+        v128_t s0 = wasm_v128_load32_splat(xp);                                                          \
+        v128_t s1 = wasm_v128_load32_splat(xp + 1);                                                      \
+        for (int v = 0; v < NV; v++) {                                                                   \
+          v128_t d = wasm_v128_load(dyp + 4 * v);                                                        \
+          a0[v] = wasm_f32x4_add(a0[v], wasm_f32x4_mul(s0, d));                                          \
+          a1[v] = wasm_f32x4_add(a1[v], wasm_f32x4_mul(s1, d));                                          \
+        }                                                                                                \
+      }                                                                                                  \
+    }                                                                                                    \
+    for (int v = 0; v < NV; v++) {                                                                       \
+      wasm_v128_store(out + 4 * v, a0[v]);                                                               \
+      wasm_v128_store(out + co + 4 * v, a1[v]);                                                          \
+    }                                                                                                    \
+  }                                                                                                      \
+  static void tile1_##NV(const float* xp0, const float* dyp0, float* out, int nrows, int xrow, int dyrow,  \
+                         int npx, int xstep, int dystep) {                                               \
+    v128_t a0[NV];                                                                                       \
+    for (int v = 0; v < NV; v++) a0[v] = wasm_v128_load(out + 4 * v);                                    \
+    for (int r = 0; r < nrows; r++) {                                                                    \
+      const float* xp = xp0 + r * xrow;                                                                  \
+      const float* dyp = dyp0 + r * dyrow;                                                               \
+      for (int p = 0; p < npx; p++, xp += xstep, dyp += dystep) {                                        \
+        v128_t s0 = wasm_v128_load32_splat(xp);                                                          \
+        for (int v = 0; v < NV; v++) a0[v] = wasm_f32x4_add(a0[v], wasm_f32x4_mul(s0, wasm_v128_load(dyp + 4 * v))); \
+      }                                                                                                  \
+    }                                                                                                    \
+    for (int v = 0; v < NV; v++) wasm_v128_store(out + 4 * v, a0[v]);                                    \
+  }
+
+DEFINE_TILES(1)
+DEFINE_TILES(2)
+DEFINE_TILES(4)
+
+/** A rectangle of nrows × npx pixels of one tap, into o = dw[kh][kw]. */
+static void accumulate_tap(const float* xs, const float* ds, float* o, int nrows, int xrow, int dyrow, int npx,
+                           int xstep, int ci, int co) {
+  int c0 = 0;
+  for (; c0 + 4 <= co;) {
+    int left = co - c0;
+    int nv = left >= 16 ? 4 : left >= 8 ? 2 : 1;
+    int c = 0;
+    for (; c + 1 < ci; c += 2) {
+      float* oc = o + c * co + c0;
+      if (nv == 4) tile2_4(xs + c, ds + c0, oc, nrows, xrow, dyrow, npx, xstep, co, co);
+      else if (nv == 2) tile2_2(xs + c, ds + c0, oc, nrows, xrow, dyrow, npx, xstep, co, co);
+      else tile2_1(xs + c, ds + c0, oc, nrows, xrow, dyrow, npx, xstep, co, co);
+    }
+    if (c < ci) {
+      float* oc = o + c * co + c0;
+      if (nv == 4) tile1_4(xs + c, ds + c0, oc, nrows, xrow, dyrow, npx, xstep, co);
+      else if (nv == 2) tile1_2(xs + c, ds + c0, oc, nrows, xrow, dyrow, npx, xstep, co);
+      else tile1_1(xs + c, ds + c0, oc, nrows, xrow, dyrow, npx, xstep, co);
+    }
+    c0 += 4 * nv;
+  }
+  for (; c0 < co; c0++) {
+    for (int c = 0; c < ci; c++) {
+      float acc = o[c * co + c0];
+      for (int r = 0; r < nrows; r++) {
+        const float* xp = xs + r * xrow + c;
+        const float* dp = ds + r * dyrow + c0;
+        for (int p = 0; p < npx; p++, xp += xstep, dp += co) acc += *xp * *dp;
+      }
+      o[c * co + c0] = acc;
+    }
+  }
+}
+
+/** Output rows per block: the block's rows of x and dy stay in L1 while every tap walks them. */
+#define ROW_BLOCK_PIXELS 128
+
+void conv2d_filter_grad(const float* x, const float* dy, float* dw, int batch, int in_h, int in_w, int in_c,
+                        int out_h, int out_w, int out_c, int k_h, int k_w, int stride_h, int stride_w,
+                        int pad_top, int pad_left) {
+  int size = k_h * k_w * in_c * out_c;
+  for (int i = 0; i < size; i++) dw[i] = 0;
+  int rows_per_block = ROW_BLOCK_PIXELS / out_w;
+  if (rows_per_block < 1) rows_per_block = 1;
+  for (int n = 0; n < batch; n++) {
+    for (int r0 = 0; r0 < out_h; r0 += rows_per_block) {
+      int r1 = r0 + rows_per_block < out_h ? r0 + rows_per_block : out_h;
+      for (int kh = 0; kh < k_h; kh++) {
+        // Rows of the block whose input row 0 <= oh·sh + kh − pt < in_h.
+        int first_row = r0;
+        while (first_row < r1 && first_row * stride_h + kh - pad_top < 0) first_row++;
+        int end_row = r1;
+        while (end_row > first_row && (end_row - 1) * stride_h + kh - pad_top >= in_h) end_row--;
+        if (end_row <= first_row) continue;
+        int ih = first_row * stride_h + kh - pad_top;
+        const float* x_row = x + ((n * in_h + ih) * in_w) * in_c;
+        const float* dy_row = dy + ((n * out_h + first_row) * out_w) * out_c;
+        for (int kw = 0; kw < k_w; kw++) {
+          int first = 0;
+          while (first < out_w && first * stride_w + kw - pad_left < 0) first++;
+          int end = out_w;
+          while (end > first && (end - 1) * stride_w + kw - pad_left >= in_w) end--;
+          if (end <= first) continue;
+          accumulate_tap(x_row + (first * stride_w + kw - pad_left) * in_c, dy_row + first * out_c,
+                         dw + (kh * k_w + kw) * in_c * out_c, end_row - first_row, stride_h * in_w * in_c,
+                         out_w * out_c, end - first, stride_w * in_c, in_c, out_c);
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conv2D forward and input gradient as one "gather" loop. For each output pixel, its valid taps form a
+// strided rectangle: nkh × nkw taps whose input element index advances by in_dkh / in_dkw and whose weight
+// index by w_dkh / w_dkw; at each tap a vector of cin input values times a [cin][cout] weight block is
+// added to the pixel's cout outputs:
+//   out[p][o] = Σ_{a < nkh, b < nkw} Σ_{c < cin} in[i_p + a·in_dkh + b·in_dkw + c] · w[a·w_dkh + b·w_dkw + c·cout + o]
+// Forward: in = x, w = W[kh][kw][ci][co]. Input gradient: in = dy, w = W transposed to [kh][kw][co][ci],
+// and the taps of input pixel ih are kh ≡ ih + pad (mod stride), reading dy row (ih + pad − kh)/stride.
+// Register tile: 2 pixels that share their taps × 4·NV outputs (≤ 8 accumulators).
+// ---------------------------------------------------------------------------------------------
+
+#define DEFINE_GATHER(NV)                                                                                \
+  static void gather2_##NV(const float* in, int i0, int i1, int nkh, int in_dkh, int nkw, int in_dkw,     \
+                           const float* w, int w_dkh, int w_dkw, int cin, int cout, float* o0, float* o1) { \
+    v128_t a0[NV], a1[NV];                                                                               \
+    for (int v = 0; v < NV; v++) a0[v] = a1[v] = wasm_f32x4_splat(0);                                    \
+    for (int a = 0; a < nkh; a++) {                                                                      \
+      for (int b = 0; b < nkw; b++) {                                                                    \
+        const float* x0 = in + i0 + a * in_dkh + b * in_dkw;                                             \
+        const float* x1 = in + i1 + a * in_dkh + b * in_dkw;                                             \
+        const float* wp = w + a * w_dkh + b * w_dkw;                                                     \
+        for (int c = 0; c < cin; c++, wp += cout) {                                                      \
+          v128_t s0 = wasm_v128_load32_splat(x0 + c);                                                    \
+          v128_t s1 = wasm_v128_load32_splat(x1 + c);                                                    \
+          for (int v = 0; v < NV; v++) {                                                                 \
+            v128_t wv = wasm_v128_load(wp + 4 * v);                                                      \
+            a0[v] = wasm_f32x4_add(a0[v], wasm_f32x4_mul(s0, wv));                                       \
+            a1[v] = wasm_f32x4_add(a1[v], wasm_f32x4_mul(s1, wv));                                       \
+          }                                                                                              \
+        }                                                                                                \
+      }                                                                                                  \
+    }                                                                                                    \
+    for (int v = 0; v < NV; v++) {                                                                       \
+      wasm_v128_store(o0 + 4 * v, a0[v]);                                                                \
+      wasm_v128_store(o1 + 4 * v, a1[v]);                                                                \
+    }                                                                                                    \
+  }                                                                                                      \
+  /* One pixel: two accumulator sets over even and odd c keep 2·NV add chains in flight. */               \
+  static void gather1_##NV(const float* in, int i0, int nkh, int in_dkh, int nkw, int in_dkw,             \
+                           const float* w, int w_dkh, int w_dkw, int cin, int cout, float* o0) {          \
+    v128_t a0[NV], b0[NV];                                                                               \
+    for (int v = 0; v < NV; v++) a0[v] = b0[v] = wasm_f32x4_splat(0);                                    \
+    for (int a = 0; a < nkh; a++) {                                                                      \
+      for (int b = 0; b < nkw; b++) {                                                                    \
+        const float* x0 = in + i0 + a * in_dkh + b * in_dkw;                                             \
+        const float* wp = w + a * w_dkh + b * w_dkw;                                                     \
+        int c = 0;                                                                                       \
+        for (; c + 1 < cin; c += 2, wp += 2 * cout) {                                                    \
+          v128_t s0 = wasm_v128_load32_splat(x0 + c);                                                    \
+          v128_t s1 = wasm_v128_load32_splat(x0 + c + 1);                                                \
+          for (int v = 0; v < NV; v++) {                                                                 \
+            a0[v] = wasm_f32x4_add(a0[v], wasm_f32x4_mul(s0, wasm_v128_load(wp + 4 * v)));               \
+            b0[v] = wasm_f32x4_add(b0[v], wasm_f32x4_mul(s1, wasm_v128_load(wp + cout + 4 * v)));        \
+          }                                                                                              \
+        }                                                                                                \
+        if (c < cin) {                                                                                   \
+          v128_t s0 = wasm_v128_load32_splat(x0 + c);                                                    \
+          for (int v = 0; v < NV; v++) a0[v] = wasm_f32x4_add(a0[v], wasm_f32x4_mul(s0, wasm_v128_load(wp + 4 * v))); \
+        }                                                                                                \
+      }                                                                                                  \
+    }                                                                                                    \
+    for (int v = 0; v < NV; v++) wasm_v128_store(o0 + 4 * v, wasm_f32x4_add(a0[v], b0[v]));              \
+  }
+
+DEFINE_GATHER(1)
+DEFINE_GATHER(2)
+DEFINE_GATHER(4)
+
+/** All cout outputs of one pixel (pair = 0) or two pixels sharing their taps (pair = 1). */
+static void gather_pixels(int pair, const float* in, int i0, int i1, int nkh, int in_dkh, int nkw, int in_dkw,
+                          const float* w, int w_dkh, int w_dkw, int cin, int cout, float* o0, float* o1) {
+  int o = 0;
+  for (; o + 4 <= cout;) {
+    int left = cout - o;
+    int nv = left >= 16 ? 4 : left >= 8 ? 2 : 1;
+    const float* wo = w + o;
+    if (pair) {
+      if (nv == 4) gather2_4(in, i0, i1, nkh, in_dkh, nkw, in_dkw, wo, w_dkh, w_dkw, cin, cout, o0 + o, o1 + o);
+      else if (nv == 2) gather2_2(in, i0, i1, nkh, in_dkh, nkw, in_dkw, wo, w_dkh, w_dkw, cin, cout, o0 + o, o1 + o);
+      else gather2_1(in, i0, i1, nkh, in_dkh, nkw, in_dkw, wo, w_dkh, w_dkw, cin, cout, o0 + o, o1 + o);
+    } else {
+      if (nv == 4) gather1_4(in, i0, nkh, in_dkh, nkw, in_dkw, wo, w_dkh, w_dkw, cin, cout, o0 + o);
+      else if (nv == 2) gather1_2(in, i0, nkh, in_dkh, nkw, in_dkw, wo, w_dkh, w_dkw, cin, cout, o0 + o);
+      else gather1_1(in, i0, nkh, in_dkh, nkw, in_dkw, wo, w_dkh, w_dkw, cin, cout, o0 + o);
+    }
+    o += 4 * nv;
+  }
+  // Outputs past the last multiple of 4, one scalar dot product per pixel each.
+  for (; o < cout; o++) {
+    for (int p = 0; p <= pair; p++) {
+      int ip = p ? i1 : i0;
+      float acc = 0;
+      for (int a = 0; a < nkh; a++) {
+        for (int b = 0; b < nkw; b++) {
+          const float* xp = in + ip + a * in_dkh + b * in_dkw;
+          const float* wp = w + a * w_dkh + b * w_dkw + o;
+          for (int c = 0; c < cin; c++) acc += xp[c] * wp[c * cout];
+        }
+      }
+      (p ? o1 : o0)[o] = acc;
+    }
+  }
+}
+
+/** Valid taps of forward output position q along one axis: k in [*k0, *k1), reading input q·s − pad + k. */
+static void forward_taps(int q, int stride, int pad, int k_size, int in_size, int* k0, int* k1) {
+  int i = q * stride - pad;
+  *k0 = i < 0 ? -i : 0;
+  *k1 = i + k_size > in_size ? in_size - i : k_size;
+  if (*k1 < *k0) *k1 = *k0;
+}
+
+/** y[n][oh][ow][co] = Σ_{kh, kw, ci} x[n][oh·sh + kh − pt][ow·sw + kw − pl][ci] · w[kh][kw][ci][co] (zero padding). */
+void conv2d_forward(const float* x, const float* w, float* y, int batch, int in_h, int in_w, int in_c, int out_h,
+                    int out_w, int out_c, int k_h, int k_w, int stride_h, int stride_w, int pad_top, int pad_left) {
+  int w_dkh = k_w * in_c * out_c, w_dkw = in_c * out_c;
+  for (int n = 0; n < batch; n++) {
+    for (int oh = 0; oh < out_h; oh++) {
+      int kh0, kh1;
+      forward_taps(oh, stride_h, pad_top, k_h, in_h, &kh0, &kh1);
+      int ih = oh * stride_h - pad_top + kh0;
+      float* y_row = y + (n * out_h + oh) * out_w * out_c;
+      for (int ow = 0; ow < out_w;) {
+        int kw0, kw1, next0, next1;
+        forward_taps(ow, stride_w, pad_left, k_w, in_w, &kw0, &kw1);
+        int pair = 0;
+        if (ow + 1 < out_w) {
+          forward_taps(ow + 1, stride_w, pad_left, k_w, in_w, &next0, &next1);
+          pair = next0 == kw0 && next1 == kw1;
+        }
+        int i0 = ((n * in_h + ih) * in_w + ow * stride_w - pad_left + kw0) * in_c;
+        // Along a filter row, the taps' inputs x[.., iw + kw, 0..in_c) and weights w[kh][kw][0..in_c)
+        // are both contiguous over (kw, ci): one tap of (kw1 − kw0)·in_c channels instead of several.
+        gather_pixels(pair, x, i0, i0 + stride_w * in_c, kh1 - kh0, in_w * in_c, 1, 0,
+                      w + kh0 * w_dkh + kw0 * w_dkw, w_dkh, 0, (kw1 - kw0) * in_c, out_c, y_row + ow * out_c,
+                      y_row + (ow + 1) * out_c);
+        ow += 1 + pair;
+      }
+    }
+  }
+}
+
+/**
+ * Taps of input-gradient position i along one axis: k = *k0 + j·stride for j < *count, reading dy at
+ * *q0 − j, where i + pad = q·stride + k with 0 <= q < out_size and 0 <= k < k_size.
+ */
+static void input_grad_taps(int i, int stride, int pad, int k_size, int out_size, int* k0, int* q0, int* count) {
+  int t = i + pad;
+  int k = t % stride;
+  int q = t / stride;
+  while (q >= out_size && k < k_size) {  // rows past the last dy row: step to the next tap
+    k += stride;
+    q -= 1;
+  }
+  int c = 0;
+  if (k < k_size && q >= 0) {
+    int by_k = (k_size - 1 - k) / stride + 1;  // taps left in the kernel
+    c = by_k < q + 1 ? by_k : q + 1;           // and dy rows left above
+  }
+  *k0 = k;
+  *q0 = q;
+  *count = c;
+}
+
+/**
+ * dx[n][ih][iw][ci] = Σ dy[n][oh][ow][co] · wt[kh][kw][co][ci] over ih = oh·sh + kh − pt, iw = ow·sw + kw − pl,
+ * with wt the forward filter transposed to [kh][kw][co][ci]. Pairs input columns iw and iw + sw (same taps).
+ */
+void conv2d_input_grad(const float* dy, const float* wt, float* dx, int batch, int in_h, int in_w, int in_c,
+                       int out_h, int out_w, int out_c, int k_h, int k_w, int stride_h, int stride_w, int pad_top,
+                       int pad_left) {
+  int w_dkh = stride_h * k_w * out_c * in_c, w_dkw = stride_w * out_c * in_c;
+  int in_dkh = -out_w * out_c, in_dkw = -out_c;
+  for (int n = 0; n < batch; n++) {
+    for (int ih = 0; ih < in_h; ih++) {
+      int kh0, oh0, nkh;
+      input_grad_taps(ih, stride_h, pad_top, k_h, out_h, &kh0, &oh0, &nkh);
+      float* dx_row = dx + (n * in_h + ih) * in_w * in_c;
+      for (int phase = 0; phase < stride_w && phase < in_w; phase++) {
+        for (int iw = phase; iw < in_w;) {
+          int kw0, ow0, nkw, kw1, ow1, nkw1;
+          input_grad_taps(iw, stride_w, pad_left, k_w, out_w, &kw0, &ow0, &nkw);
+          int pair = 0;
+          if (iw + stride_w < in_w) {
+            input_grad_taps(iw + stride_w, stride_w, pad_left, k_w, out_w, &kw1, &ow1, &nkw1);
+            pair = kw1 == kw0 && nkw1 == nkw && ow1 == ow0 + 1;
+          }
+          int taps = nkh > 0 && nkw > 0;
+          int i0 = taps ? ((n * out_h + oh0) * out_w + ow0) * out_c : 0;
+          gather_pixels(pair, dy, i0, i0 + out_c, taps ? nkh : 0, in_dkh, nkw, in_dkw,
+                        wt + (taps ? kh0 * k_w * out_c * in_c + kw0 * out_c * in_c : 0), w_dkh, w_dkw, out_c, in_c,
+                        dx_row + iw * in_c, dx_row + (iw + stride_w) * in_c);
+          iw += stride_w * (1 + pair);
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batch-norm passes over channels-last data seen as [pixels][channels]. Sums run in float32 over
+// blocks of BLOCK pixels (channel by channel, the block stays in L1) and are added up in float64.
+// ---------------------------------------------------------------------------------------------
+
+#define BLOCK 256
+
+static void add_lanes(double* dst, v128_t v) {
+  dst[0] += wasm_f32x4_extract_lane(v, 0);
+  dst[1] += wasm_f32x4_extract_lane(v, 1);
+  dst[2] += wasm_f32x4_extract_lane(v, 2);
+  dst[3] += wasm_f32x4_extract_lane(v, 3);
+}
+
+/** sum[c] = Σ_p (x[p][c] − shift[c]);  sum_sq[c] = Σ_p (x[p][c] − shift[c])². */
+void bn_sums(const float* x, int pixels, int channels, const float* shift, double* sum, double* sum_sq) {
+  int vec = channels & ~3;
+  for (int c = 0; c < channels; c++) sum[c] = sum_sq[c] = 0;
+  for (int p0 = 0; p0 < pixels; p0 += BLOCK) {
+    int p1 = p0 + BLOCK < pixels ? p0 + BLOCK : pixels;
+    for (int c = 0; c < vec; c += 4) {
+      v128_t k = wasm_v128_load(shift + c);
+      v128_t s = wasm_f32x4_splat(0);
+      v128_t q = s;
+      const float* px = x + p0 * channels + c;
+      for (int p = p0; p < p1; p++, px += channels) {
+        v128_t d = wasm_f32x4_sub(wasm_v128_load(px), k);
+        s = wasm_f32x4_add(s, d);
+        q = wasm_f32x4_add(q, wasm_f32x4_mul(d, d));
+      }
+      add_lanes(sum + c, s);
+      add_lanes(sum_sq + c, q);
+    }
+    for (int c = vec; c < channels; c++) {
+      float s = 0, q = 0;
+      for (int p = p0; p < p1; p++) {
+        float d = x[p * channels + c] - shift[c];
+        s += d;
+        q += d * d;
+      }
+      sum[c] += s;
+      sum_sq[c] += q;
+    }
+  }
+}
+
+/** y = (x − mean)·scale + offset (+ r) per channel, then max(y, 0) if relu. Inlined with constant flags. */
+static inline void normalize_loops(const float* x, const float* r, float* y, int pixels, int channels, const float* mean,
+                                   const float* scale, const float* offset, int with_residual, int relu) {
+  int vec = channels & ~3;
+  v128_t zero = wasm_f32x4_splat(0);
+  for (int p0 = 0; p0 < pixels; p0 += BLOCK) {
+    int p1 = p0 + BLOCK < pixels ? p0 + BLOCK : pixels;
+    for (int c = 0; c < vec; c += 4) {
+      v128_t m = wasm_v128_load(mean + c), a = wasm_v128_load(scale + c), b = wasm_v128_load(offset + c);
+      for (int p = p0; p < p1; p++) {
+        int i = p * channels + c;
+        v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + i), m), a), b);
+        if (with_residual) v = wasm_f32x4_add(v, wasm_v128_load(r + i));
+        if (relu) v = wasm_f32x4_max(v, zero);
+        wasm_v128_store(y + i, v);
+      }
+    }
+    for (int c = vec; c < channels; c++) {
+      for (int p = p0; p < p1; p++) {
+        int i = p * channels + c;
+        float v = (x[i] - mean[c]) * scale[c] + offset[c];
+        if (with_residual) v += r[i];
+        if (relu && !(v > 0)) v = 0;
+        y[i] = v;
+      }
+    }
+  }
+}
+
+/** y[p][c] = act((x[p][c] − mean[c]) · scale[c] + offset[c] + r[p][c]); r = 0 (null) for none, act = ReLU if relu. */
+void bn_normalize(const float* x, const float* r, float* y, int pixels, int channels, const float* mean,
+                  const float* scale, const float* offset, int relu) {
+  if (r && relu) normalize_loops(x, r, y, pixels, channels, mean, scale, offset, 1, 1);
+  else if (r) normalize_loops(x, r, y, pixels, channels, mean, scale, offset, 1, 0);
+  else if (relu) normalize_loops(x, 0, y, pixels, channels, mean, scale, offset, 0, 1);
+  else normalize_loops(x, 0, y, pixels, channels, mean, scale, offset, 0, 0);
+}
+
+/** The gradient reaching the normalised value: dy, or dy where the ReLU's output y was positive. */
+static inline v128_t masked(v128_t dy, const float* y, int i, int relu) {
+  return relu ? wasm_v128_and(dy, wasm_f32x4_gt(wasm_v128_load(y + i), wasm_f32x4_splat(0))) : dy;
+}
+
+static inline void grad_sums_loops(const float* dy, const float* y, const float* x, int pixels, int channels,
+                                   const float* mean, double* sum_dy, double* sum_dy_xc, int relu) {
+  int vec = channels & ~3;
+  for (int c = 0; c < channels; c++) sum_dy[c] = sum_dy_xc[c] = 0;
+  for (int p0 = 0; p0 < pixels; p0 += BLOCK) {
+    int p1 = p0 + BLOCK < pixels ? p0 + BLOCK : pixels;
+    for (int c = 0; c < vec; c += 4) {
+      v128_t m = wasm_v128_load(mean + c);
+      v128_t s = wasm_f32x4_splat(0);
+      v128_t t = s;
+      for (int p = p0; p < p1; p++) {
+        int i = p * channels + c;
+        v128_t g = masked(wasm_v128_load(dy + i), y, i, relu);
+        s = wasm_f32x4_add(s, g);
+        t = wasm_f32x4_add(t, wasm_f32x4_mul(g, wasm_f32x4_sub(wasm_v128_load(x + i), m)));
+      }
+      add_lanes(sum_dy + c, s);
+      add_lanes(sum_dy_xc + c, t);
+    }
+    for (int c = vec; c < channels; c++) {
+      float s = 0, t = 0;
+      for (int p = p0; p < p1; p++) {
+        int i = p * channels + c;
+        float g = relu && !(y[i] > 0) ? 0 : dy[i];
+        s += g;
+        t += g * (x[i] - mean[c]);
+      }
+      sum_dy[c] += s;
+      sum_dy_xc[c] += t;
+    }
+  }
+}
+
+/**
+ * With g = dy, or dy·[y > 0] when y is given (the layer ended in a ReLU):
+ * sum_dy[c] = Σ_p g[p][c];  sum_dy_xc[c] = Σ_p g[p][c] · (x[p][c] − mean[c]).
+ */
+void bn_grad_sums(const float* dy, const float* y, const float* x, int pixels, int channels, const float* mean,
+                  double* sum_dy, double* sum_dy_xc) {
+  if (y) grad_sums_loops(dy, y, x, pixels, channels, mean, sum_dy, sum_dy_xc, 1);
+  else grad_sums_loops(dy, 0, x, pixels, channels, mean, sum_dy, sum_dy_xc, 0);
+}
+
+static inline void grad_input_loops(const float* dy, const float* y, const float* x, float* dx, float* g_out,
+                                    int pixels, int channels, const float* mean, const float* k1, const float* k2,
+                                    const float* k3, int relu, int write_g) {
+  int vec = channels & ~3;
+  for (int p0 = 0; p0 < pixels; p0 += BLOCK) {
+    int p1 = p0 + BLOCK < pixels ? p0 + BLOCK : pixels;
+    for (int c = 0; c < vec; c += 4) {
+      v128_t m = wasm_v128_load(mean + c);
+      v128_t a = wasm_v128_load(k1 + c), b = wasm_v128_load(k2 + c), d = wasm_v128_load(k3 + c);
+      for (int p = p0; p < p1; p++) {
+        int i = p * channels + c;
+        v128_t g = masked(wasm_v128_load(dy + i), y, i, relu);
+        if (write_g) wasm_v128_store(g_out + i, g);
+        v128_t centred = wasm_f32x4_sub(wasm_v128_load(x + i), m);
+        v128_t v = wasm_f32x4_add(wasm_f32x4_mul(g, a), wasm_f32x4_mul(centred, b));
+        wasm_v128_store(dx + i, wasm_f32x4_add(v, d));
+      }
+    }
+    for (int c = vec; c < channels; c++) {
+      for (int p = p0; p < p1; p++) {
+        int i = p * channels + c;
+        float g = relu && !(y[i] > 0) ? 0 : dy[i];
+        if (write_g) g_out[i] = g;
+        dx[i] = k1[c] * g + k2[c] * (x[i] - mean[c]) + k3[c];
+      }
+    }
+  }
+}
+
+/**
+ * dx[p][c] = k1[c] · g[p][c] + k2[c] · (x[p][c] − mean[c]) + k3[c], g as in bn_grad_sums; g is also
+ * written to g_out unless it is null (the gradient of a residual added before the ReLU).
+ */
+void bn_grad_input(const float* dy, const float* y, const float* x, float* dx, float* g_out, int pixels, int channels,
+                   const float* mean, const float* k1, const float* k2, const float* k3) {
+  if (y && g_out) grad_input_loops(dy, y, x, dx, g_out, pixels, channels, mean, k1, k2, k3, 1, 1);
+  else if (y) grad_input_loops(dy, y, x, dx, 0, pixels, channels, mean, k1, k2, k3, 1, 0);
+  else grad_input_loops(dy, 0, x, dx, 0, pixels, channels, mean, k1, k2, k3, 0, 0);
+}

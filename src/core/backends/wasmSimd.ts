@@ -1,0 +1,172 @@
+// Loads our WebAssembly SIMD training kernels (simd/trainingKernels.c) into the tfjs `wasm` backend's own
+// memory, so they read and write tensors in place, and wraps them in typed JS functions. Optional by design:
+// where wasm SIMD is missing, or the memory is not reachable (tfjs's multi-threaded build imports a shared
+// memory it does not export), simdKernelsFor returns null and callers use their JS or XNNPACK routes.
+// The tfjs flag OPL_WASM_SIMD (default true) turns them off, for tests and before/after timing.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { env, type TensorInfo } from '@tensorflow/tfjs-core';
+import { TRAINING_KERNELS_WASM } from './simd/trainingKernels.wasm';
+
+/** The C exports; every pointer argument is a byte offset into tfjs's wasm heap. */
+interface Exports {
+  conv2d_filter_grad(x: number, dy: number, dw: number, ...dims: number[]): void;
+  conv2d_forward(x: number, w: number, y: number, ...dims: number[]): void;
+  conv2d_input_grad(dy: number, wt: number, dx: number, ...dims: number[]): void;
+  bn_sums(x: number, pixels: number, channels: number, shift: number, sum: number, sumSq: number): void;
+  bn_normalize(x: number, r: number, y: number, pixels: number, channels: number, mean: number, scale: number, offset: number, relu: number): void;
+  bn_grad_sums(dy: number, y: number, x: number, pixels: number, channels: number, mean: number, sumDy: number, sumDyXc: number): void;
+  bn_grad_input(dy: number, y: number, x: number, dx: number, g: number, pixels: number, channels: number, mean: number, k1: number, k2: number, k3: number): void;
+}
+
+/** Geometry of a 2-D convolution (channels last, dilation 1): x [batch, inHeight, inWidth, inChannels] → y [batch, outHeight, outWidth, outChannels]. */
+export interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** The SIMD kernels bound to one backend. Inputs and outputs are float32 tensors on that backend. */
+export interface SimdKernels {
+  /** y[n, oh, ow, co] = Σ x[n, oh·s + kh − pad, ow·s + kw − pad, ci] · w[kh, kw, ci, co]; y is overwritten. */
+  conv2dForward(x: TensorInfo, w: TensorInfo, y: TensorInfo, g: ConvGeometry): void;
+  /** dx of that conv from dy, given the filter transposed to wt [kh, kw, co, ci]; dx is overwritten. */
+  conv2dInputGrad(dy: TensorInfo, wt: TensorInfo, dx: TensorInfo, g: ConvGeometry): void;
+  /** dw[kh, kw, ci, co] = Σ x[n, oh·s + kh − pad, ow·s + kw − pad, ci] · dy[n, oh, ow, co]; dw is overwritten. */
+  conv2dFilterGrad(x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: ConvGeometry): void;
+  /** Per channel of x seen as [pixels, C]: Σ(x − shift) and Σ(x − shift)², in float64. */
+  channelSums(x: TensorInfo, shift: Float32Array): { sum: Float64Array; sumSq: Float64Array };
+  /** y = act((x − mean)·scale + offset + residual) per channel; act is ReLU if relu, else none; residual may be null. */
+  normalize(x: TensorInfo, residual: TensorInfo | null, y: TensorInfo, mean: Float32Array, scale: Float32Array, offset: Float32Array, relu: boolean): void;
+  /** Per channel: Σ g and Σ g·(x − mean) in float64, with g = dy, or dy·[y > 0] when the ReLU output y is given. */
+  gradSums(dy: TensorInfo, y: TensorInfo | null, x: TensorInfo, mean: Float32Array): { sumDy: Float64Array; sumDyCentred: Float64Array };
+  /** dx = k1·g + k2·(x − mean) + k3 per channel (g as in gradSums); g is also written to gOut unless it is null. */
+  gradInput(
+    dy: TensorInfo,
+    y: TensorInfo | null,
+    x: TensorInfo,
+    dx: TensorInfo,
+    gOut: TensorInfo | null,
+    mean: Float32Array,
+    k1: Float32Array,
+    k2: Float32Array,
+    k3: Float32Array,
+  ): void;
+}
+
+export const SIMD_FLAG = 'OPL_WASM_SIMD';
+env().registerFlag(SIMD_FLAG, () => true);
+
+const bound = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+/** The kernels for `backend`, or null where they cannot run (or OPL_WASM_SIMD is false). Cached per wasm memory. */
+export function simdKernelsFor(backend: BackendWasm): SimdKernels | null {
+  if (!env().getBool(SIMD_FLAG)) return null;
+  // Emscripten keeps the module's exports under `asm`; the single-threaded build exports its memory.
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  let kernels = bound.get(memory);
+  if (kernels === undefined) {
+    kernels = instantiate(backend, memory);
+    bound.set(memory, kernels);
+  }
+  return kernels;
+}
+
+function instantiate(backend: BackendWasm, memory: WebAssembly.Memory): SimdKernels | null {
+  let exports: Exports;
+  try {
+    // Synchronous compile of a ~24 kB module: fine in Node and in workers, where training runs.
+    const module = new WebAssembly.Module(decodeBase64(TRAINING_KERNELS_WASM));
+    exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  } catch {
+    return null; // no wasm SIMD here, or a memory the module cannot import
+  }
+  const wasm = backend.wasm as unknown as { _malloc(bytes: number): number; _free(ptr: number): void; HEAPU8: Uint8Array };
+  const offset = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+  const offsetOrNull = (t: TensorInfo | null) => (t == null ? 0 : offset(t)); // 0: never a tensor's address
+  const channelsOf = (t: TensorInfo) => t.shape[t.shape.length - 1];
+  const pixelsOf = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1) / channelsOf(t);
+
+  /**
+   * Copies `inputs` (per-channel vectors) into one scratch block on the heap, reserves `doubles`
+   * float64 vectors of `channels` after them, runs fn with their offsets and returns the doubles.
+   */
+  const withScratch = (channels: number, inputs: Float32Array[], doubles: number, fn: (ptrs: number[]) => void): Float64Array[] => {
+    const floatBytes = 4 * channels * inputs.length;
+    const start = (floatBytes + 7) & ~7; // float64s 8-byte aligned
+    const base = wasm._malloc(start + 8 * channels * doubles) >>> 0;
+    try {
+      const heap = wasm.HEAPU8.buffer; // after malloc, which may have grown (and replaced) it
+      const ptrs: number[] = [];
+      inputs.forEach((values, i) => {
+        const at = base + 4 * channels * i;
+        new Float32Array(heap, at, channels).set(values);
+        ptrs.push(at);
+      });
+      for (let i = 0; i < doubles; i++) ptrs.push(base + start + 8 * channels * i);
+      fn(ptrs);
+      const after = wasm.HEAPU8.buffer;
+      return Array.from({ length: doubles }, (_, i) => new Float64Array(after, base + start + 8 * channels * i, channels).slice());
+    } finally {
+      wasm._free(base);
+    }
+  };
+
+  const dims = (g: ConvGeometry) => [
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
+    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+  ];
+
+  return {
+    conv2dForward(x, w, y, g) {
+      exports.conv2d_forward(offset(x), offset(w), offset(y), ...dims(g));
+    },
+    conv2dInputGrad(dy, wt, dx, g) {
+      exports.conv2d_input_grad(offset(dy), offset(wt), offset(dx), ...dims(g));
+    },
+    conv2dFilterGrad(x, dy, dw, g) {
+      exports.conv2d_filter_grad(offset(x), offset(dy), offset(dw), ...dims(g));
+    },
+    channelSums(x, shift) {
+      const c = channelsOf(x);
+      const [sum, sumSq] = withScratch(c, [shift], 2, ([s, a, b]) => exports.bn_sums(offset(x), pixelsOf(x), c, s, a, b));
+      return { sum, sumSq };
+    },
+    normalize(x, residual, y, mean, scale, off, relu) {
+      const c = channelsOf(x);
+      withScratch(c, [mean, scale, off], 0, ([m, a, b]) =>
+        exports.bn_normalize(offset(x), offsetOrNull(residual), offset(y), pixelsOf(x), c, m, a, b, relu ? 1 : 0),
+      );
+    },
+    gradSums(dy, y, x, mean) {
+      const c = channelsOf(x);
+      const [sumDy, sumDyCentred] = withScratch(c, [mean], 2, ([m, a, b]) =>
+        exports.bn_grad_sums(offset(dy), offsetOrNull(y), offset(x), pixelsOf(x), c, m, a, b),
+      );
+      return { sumDy, sumDyCentred };
+    },
+    gradInput(dy, y, x, dx, gOut, mean, k1, k2, k3) {
+      const c = channelsOf(x);
+      withScratch(c, [mean, k1, k2, k3], 0, ([m, a, b, d]) =>
+        exports.bn_grad_input(offset(dy), offsetOrNull(y), offset(x), offset(dx), offsetOrNull(gOut), pixelsOf(x), c, m, a, b, d),
+      );
+    },
+  };
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
