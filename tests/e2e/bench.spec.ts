@@ -2,26 +2,9 @@
 // CE + OPL runs (one step trains both). Opt-in, it takes minutes on SwiftShader: OPL_BENCH=1 npm run test:e2e.
 import { test } from '@playwright/test';
 import type { LabSettings } from '../../src/worker/protocol';
-import { messages, note, openHarness, send, waitForMessage } from './support';
+import { messages, note, openHarness, send, TINY, waitForMessage } from './support';
 
-const BASE: Omit<LabSettings, 'backend'> = {
-  dataset: 'cifar10',
-  classes: 2,
-  trainPerClass: 16,
-  testPerClass: 16,
-  model: 'resnet8',
-  width: 4,
-  batchSize: 8,
-  lr: 0.05,
-  epochs: 1,
-  seed: 1,
-  mode: 'compare',
-  gamma: 0.5,
-  lambda: 1,
-  absNegative: false,
-  logEvery: 1,
-  embedCount: 0,
-};
+const BASE: Omit<LabSettings, 'backend'> = { ...TINY, embedCount: 0 };
 
 const CASES: Array<{ name: string; settings: Partial<LabSettings> }> = [
   // 3 epochs of 4 steps.

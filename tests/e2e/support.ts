@@ -1,6 +1,6 @@
 // Helpers shared by the browser specs: open the harness page and talk to the workers through it.
 import { expect, type Page, type TestInfo } from '@playwright/test';
-import type { ToTrainer } from '../../src/worker/protocol';
+import type { LabSettings, ToTrainer } from '../../src/worker/protocol';
 import type { Recorded } from './harness';
 
 export type { Recorded };
@@ -57,3 +57,24 @@ export function note(testInfo: TestInfo, type: string, description: string): voi
   testInfo.annotations.push({ type, description });
   console.log(`${type}: ${description}`);
 }
+
+/** 2 classes x 16 images, width 4, batch 8: 4 steps per epoch, seconds per step even on SwiftShader. */
+export const TINY: LabSettings = {
+  dataset: 'cifar10',
+  classes: 2,
+  trainPerClass: 16,
+  testPerClass: 16,
+  model: 'resnet8',
+  width: 4,
+  batchSize: 8,
+  lr: 0.05,
+  epochs: 1,
+  seed: 1,
+  mode: 'compare',
+  gamma: 0.5,
+  lambda: 1,
+  absNegative: false,
+  backend: 'webgpu',
+  logEvery: 1,
+  embedCount: 32,
+};

@@ -2,28 +2,7 @@
 // CIFAR-10 subset: data loading, backend choice, paired CE / CE + OPL training, controls, and UMAP.
 import { expect, test, type Page } from '@playwright/test';
 import type { LabSettings } from '../../src/worker/protocol';
-import { messages, note, openHarness, send, waitForMessage } from './support';
-
-/** 2 classes x 16 images, width 4, batch 8: 4 steps per epoch, seconds per step even on SwiftShader. */
-const TINY: LabSettings = {
-  dataset: 'cifar10',
-  classes: 2,
-  trainPerClass: 16,
-  testPerClass: 16,
-  model: 'resnet8',
-  width: 4,
-  batchSize: 8,
-  lr: 0.05,
-  epochs: 1,
-  seed: 1,
-  mode: 'compare',
-  gamma: 0.5,
-  lambda: 1,
-  absNegative: false,
-  backend: 'webgpu',
-  logEvery: 1,
-  embedCount: 32,
-};
+import { messages, note, openHarness, send, TINY, waitForMessage } from './support';
 
 const CIFAR10_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
