@@ -79,6 +79,22 @@ describe('trainer', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('keeps tensors, bytes and backend buffers flat over 500 steps', async () => {
+    const data = makeSyntheticSplit(32, 16, 4); // 4 steps per epoch
+    const trainer = createTrainer({ ...TINY, epochs: 125, logEvery: 1 }, data);
+    const dataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    for (let i = 0; i < 20; i++) await trainer.step(); // past the first-use allocations
+    const start = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, ids: dataIds() };
+    let report;
+    do report = await trainer.step();
+    while (!report.done);
+    expect(report.step).toBe(500);
+    expect(tf.memory().numTensors).toBe(start.tensors);
+    expect(tf.memory().numBytes).toBe(start.bytes);
+    expect(dataIds()).toBe(start.ids);
+    trainer.dispose();
+  });
+
   it('reads metrics back once every logEvery steps, averaged', async () => {
     const data = makeSyntheticSplit(48, 16, 4); // 6 steps per epoch
     const trainer = createTrainer({ ...TINY, logEvery: 4, epochs: 1 }, data);
