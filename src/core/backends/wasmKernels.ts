@@ -113,6 +113,7 @@ function convInfoFor(
   dimRoundingMode: Conv2DBackpropFilterAttrs['dimRoundingMode'],
   dataFormat: string,
   dilations: unknown,
+  dyShape: number[],
 ): backend_util.Conv2DInfo {
   // The gradient attrs carry no dilations (tfjs refuses to differentiate dilated conv2d); reject
   // a caller that passes them anyway rather than silently computing the undilated gradient.
@@ -125,7 +126,7 @@ function convInfoFor(
   if (xShape.length !== 4 || filterShape.length !== 4) {
     throw new Error(`wasm ${kernel}: expected rank-4 input and filter, got [${xShape}] and [${filterShape}]`);
   }
-  return backend_util.computeConv2DInfo(
+  const info = backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     strides,
@@ -135,6 +136,10 @@ function convInfoFor(
     false,
     'channelsLast',
   );
+  if (!util.arraysEqual(dyShape, info.outShape)) {
+    throw new Error(`wasm ${kernel}: dy shape [${dyShape}] does not match the conv output [${info.outShape}]`);
+  }
+  return info;
 }
 
 /**
@@ -244,10 +249,7 @@ function conv2DBackpropFilter(args: {
   const dy = inputs.dy as TensorInfo;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   assertFloat32(Conv2DBackpropFilter, x, dy);
-  const info = convInfoFor(Conv2DBackpropFilter, x.shape, filterShape, strides, pad, dimRoundingMode, dataFormat, dilationsOf(attrs));
-  if (!util.arraysEqual(dy.shape, info.outShape)) {
-    throw new Error(`wasm ${Conv2DBackpropFilter}: dy shape [${dy.shape}] does not match the conv output [${info.outShape}]`);
-  }
+  const info = convInfoFor(Conv2DBackpropFilter, x.shape, filterShape, strides, pad, dimRoundingMode, dataFormat, dilationsOf(attrs), dy.shape);
   const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
   const simd = simdKernelsFor(backend);
   if (simd != null) return filterGradBySimd(backend, simd, x, dy, info);
@@ -416,10 +418,7 @@ function conv2DBackpropInput(args: {
   const filter = inputs.filter as TensorInfo;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   assertFloat32(Conv2DBackpropInput, dy, filter);
-  const info = convInfoFor(Conv2DBackpropInput, inputShape, filter.shape, strides, pad, dimRoundingMode, dataFormat, dilationsOf(attrs));
-  if (!util.arraysEqual(dy.shape, info.outShape)) {
-    throw new Error(`wasm ${Conv2DBackpropInput}: dy shape [${dy.shape}] does not match the conv output [${info.outShape}]`);
-  }
+  const info = convInfoFor(Conv2DBackpropInput, inputShape, filter.shape, strides, pad, dimRoundingMode, dataFormat, dilationsOf(attrs), dy.shape);
   const simd = simdKernelsFor(backend);
   if (simd != null) return inputGradBySimd(backend, simd, dy, filter, info);
   if (isPointwise(info)) return pointwiseInputGrad(backend, dy, filter, info);
