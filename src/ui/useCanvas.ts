@@ -35,6 +35,13 @@ export function pointerInCanvas(event: { clientX: number; clientY: number; curre
   };
 }
 
+/** The (row i, column j) of an n x n grid of `cell`-pixel cells whose corner is at (offset, offset), under p; null outside it. */
+export function gridCellAt(p: { x: number; y: number }, offset: number, cell: number, n: number): { i: number; j: number } | null {
+  const i = Math.floor((p.y - offset) / cell);
+  const j = Math.floor((p.x - offset) / cell);
+  return i >= 0 && j >= 0 && i < n && j < n ? { i, j } : null;
+}
+
 /**
  * Draw a w x h RGBA pixel grid into the given rectangle: crisp cells when each grid cell gets two or more
  * screen pixels, smoothed when the scale is close to 1 (nearest-neighbour there gives uneven stripes).

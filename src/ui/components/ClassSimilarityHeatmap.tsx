@@ -3,7 +3,7 @@
 import { memo, useState } from 'react';
 import { divergingColor, toCss } from '../lib/colorScale';
 import { formatNumber } from '../lib/format';
-import { drawPixels, pointerInCanvas, useCanvas } from '../useCanvas';
+import { drawPixels, gridCellAt, pointerInCanvas, useCanvas } from '../useCanvas';
 import { CosineLegend } from './CosineLegend';
 import { HoverCard } from './HoverCard';
 
@@ -86,9 +86,8 @@ export const ClassSimilarityHeatmap = memo(function ClassSimilarityHeatmap({ mat
           aria-label={`Cosine between class-mean features of ${n} classes; mean off-diagonal ${formatNumber(offDiagonal)}`}
           onMouseMove={(e) => {
             const p = pointerInCanvas(e, size, size);
-            const i = Math.floor((p.y - margin) / cell);
-            const j = Math.floor((p.x - margin) / cell);
-            setHover(i >= 0 && j >= 0 && i < n && j < n ? { i, j, left: p.left, top: p.top } : null);
+            const at = gridCellAt(p, margin, cell, n);
+            setHover(at && { ...at, left: p.left, top: p.top });
           }}
           onMouseLeave={() => setHover(null)}
         />

@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import { classColor, divergingColor } from '../lib/colorScale';
 import { formatNumber } from '../lib/format';
 import type { SampleGeometry } from '../lib/sampleGeometry';
-import { drawPixels, pointerInCanvas, useCanvas } from '../useCanvas';
+import { drawPixels, gridCellAt, pointerInCanvas, useCanvas } from '../useCanvas';
 import { CosineLegend } from './CosineLegend';
 import { HoverCard } from './HoverCard';
 
@@ -68,9 +68,8 @@ export const SampleSimilarityMatrix = memo(function SampleSimilarityMatrix({ geo
           aria-label={`Pairwise cosines of ${n} test images sorted by class`}
           onMouseMove={(e) => {
             const p = pointerInCanvas(e, size, size);
-            const i = Math.floor((p.y - STRIP - 2) / cell);
-            const j = Math.floor((p.x - STRIP - 2) / cell);
-            setHover(i >= 0 && j >= 0 && i < n && j < n ? { i, j, left: p.left, top: p.top } : null);
+            const at = gridCellAt(p, STRIP + 2, cell, n);
+            setHover(at && { ...at, left: p.left, top: p.top });
           }}
           onMouseLeave={() => setHover(null)}
         />
