@@ -3,7 +3,8 @@
 // Software WebGPU takes 1-10 s per training step even for tiny models, hence the long timeouts.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// E2E_PORT lets several checkouts run their browser tests side by side.
+const PORT = Number(process.env.E2E_PORT) || 4173;
 
 export default defineConfig({
   testDir: 'tests/e2e',
