@@ -1,7 +1,7 @@
 // Tests of readCifarFiles on the real subsets in ../shared/data: both official layouts, both formats, class
 // names from the files that come along, and real files made truncated, foreign or incomplete.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CIFAR10_CLASS_NAMES, CifarFilesError, readCifarFiles, type NamedFile } from '../src/core/data/cifarFiles';
 import { parseCifarBinary } from '../src/core/data/cifarBinary';
 import { requireSharedData } from './helpers/sharedData';
