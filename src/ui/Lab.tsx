@@ -1,8 +1,9 @@
 // The lab: settings (in the URL), the training worker, the UMAP workers and the panels, composed. Loss
 // weights changed during a session are sent to the worker as they change; everything else waits for Train
 // or Reset.
-import { useEffect } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { BackendBadge } from './components/BackendBadge';
+import { DataFiles } from './components/DataFiles';
 import { Intro } from './components/Intro';
 import { NoticeList, type ShownNotice } from './components/NoticeList';
 import { PresetPicker } from './components/PresetPicker';
@@ -12,15 +13,22 @@ import { ScaleStory } from './components/ScaleStory';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusLine } from './components/StatusLine';
 import { PRESETS } from './presets';
-import { describeChoice, type DataCatalog } from './settings';
+import { constrainSettings, describeChoice, type DataCatalog } from './settings';
+import { addDroppedData } from './droppedCatalog';
+import { useFileDrop } from './useFileDrop';
 import { useSettings } from './useSettings';
 import { useTrainer } from './useTrainer';
 import { useUmap } from './useUmap';
+import type { TrainerView } from './trainerView';
+import type { DatasetName } from './settings';
 
 /** Slider drags send at most one setLoss per this many milliseconds of stillness. */
 const SET_LOSS_DEBOUNCE_MS = 150;
 
-export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: string }) {
+export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; problem?: string }) {
+  // The user's own data sets widen the prepared catalog once the worker has read them.
+  const [dropped, setDropped] = useState<TrainerView['dropped']>();
+  const catalog = useMemo(() => addDroppedData(prepared, dropped), [prepared, dropped]);
   const settingsState = useSettings(catalog);
   const { settings } = settingsState;
   const trainer = useTrainer(settings);
@@ -37,6 +45,25 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
     const timer = setTimeout(() => setLoss({ gamma, lambda, absNegative }), SET_LOSS_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [live, lossDiffers, gamma, lambda, absNegative, setLoss]);
+
+  // Newly read own data: widen the catalog, then (next render, with the new limits) switch to it and reset.
+  const switchTo = useRef<DatasetName | null>(null);
+  useEffect(() => {
+    if (view.dropped === dropped) return;
+    const changed = (Object.keys(view.dropped ?? {}) as DatasetName[]).find((name) => view.dropped?.[name] !== dropped?.[name]);
+    switchTo.current = changed ?? null;
+    setDropped(view.dropped);
+  }, [view.dropped, dropped]);
+  const { set: setSetting } = settingsState;
+  const { reset } = trainer;
+  useEffect(() => {
+    const name = switchTo.current;
+    if (!name || !catalog[name]) return;
+    switchTo.current = null;
+    setSetting('dataset', name);
+    reset(constrainSettings({ ...settings, dataset: name }, catalog).settings);
+  }, [catalog, settings, setSetting, reset]);
+  const dragging = useFileDrop(trainer.loadFiles);
 
   const notices: ShownNotice[] = [
     ...settingsState.notices.map((n) => ({ key: `s${n.id}`, text: n.text, tone: 'warning' as const, onDismiss: () => settingsState.dismiss(n.id) })),
@@ -61,8 +88,10 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
         <StatusLine view={view} stale={stale} dataset={describeChoice('dataset', applied.dataset)} />
         <BackendBadge backend={view.backend} />
         <PresetPicker presets={PRESETS} settings={settings} catalog={catalog} onPick={settingsState.applyPreset} />
+        <DataFiles status={view.files} inUse={view.dropped?.[applied.dataset]} onFiles={trainer.loadFiles} />
         <SettingsPanel settings={settings} catalog={catalog} onChange={settingsState.set} />
       </aside>
+      {dragging && <div className="drop-hint" aria-hidden="true" />}
       <main className="main">
         {problem && (
           <p className="error" role="alert">

@@ -29,6 +29,14 @@ export type DataInfo = Omit<Extract<FromTrainer, { type: 'data' }>, 'type'>;
 export type BackendInfo = Omit<Extract<FromTrainer, { type: 'backend' }>, 'type'>;
 export type EmbeddingView = Omit<Extract<FromTrainer, { type: 'embedding' }>, 'type'>;
 
+export type DroppedDataInfo = Omit<Extract<FromTrainer, { type: 'filesLoaded' }>, 'type'>;
+
+/** The latest drop of the user's own files: being read, read, or refused (the data in use then stays). */
+export type FilesStatus =
+  | { status: 'reading'; fraction: number; detail: string }
+  | { status: 'loaded'; source: string }
+  | { status: 'failed'; message: string };
+
 export interface Notice {
   id: number;
   text: string;
@@ -50,6 +58,9 @@ export interface TrainerView {
   notices: Notice[];
   error?: string;
   nextNoticeId: number;
+  files?: FilesStatus;
+  /** The user's own data sets the worker holds, by name; a later drop of the same format replaces its entry. */
+  dropped?: Partial<Record<DroppedDataInfo['dataset'], DroppedDataInfo>>;
 }
 
 export const INITIAL_VIEW: TrainerView = {
@@ -145,6 +156,14 @@ export function applyTrainerMessage(view: TrainerView, message: FromTrainer): Tr
     case 'error':
       // Shown as the page's alert, not as a notice: one place for the one thing that went wrong.
       return { ...view, error: message.message };
+    case 'filesProgress':
+      return { ...view, files: { status: 'reading', fraction: message.fraction, detail: message.detail } };
+    case 'filesLoaded': {
+      const { type: _type, ...info } = message;
+      return { ...view, files: { status: 'loaded', source: info.source }, dropped: { ...view.dropped, [info.dataset]: info } };
+    }
+    case 'filesFailed':
+      return { ...view, files: { status: 'failed', message: message.message } };
   }
 }
 

@@ -22,6 +22,8 @@ export interface TrainerControls {
   /** Send new loss weights to the live session; they apply from the next step. */
   setLoss: (loss: LossWeights) => void;
   dismiss: (id: number) => void;
+  /** Hand the user's own CIFAR files to the worker; its answer arrives as view.files / view.dropped. */
+  loadFiles: (files: File[]) => void;
 }
 
 const LIVE_PHASES = new Set(['ready', 'running', 'paused']);
@@ -129,5 +131,12 @@ export function useTrainer(initial: LabSettings): TrainerControls {
       [send],
     ),
     dismiss: useCallback((id: number) => update((v) => dismissNotice(v, id)), [update]),
+    loadFiles: useCallback(
+      (files: File[]) => {
+        send({ type: 'loadFiles', files });
+        update((v) => ({ ...v, files: { status: 'reading', fraction: 0, detail: `reading ${files.map((f) => f.name).join(', ')}` } }));
+      },
+      [send, update],
+    ),
   };
 }

@@ -44,7 +44,9 @@ export type ToTrainer =
   | { type: 'step' }
   | { type: 'reset'; settings: LabSettings }
   /** New loss weights for the OPL run (and the OPL logged for the CE run); applied from the next step. */
-  | { type: 'setLoss'; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> };
+  | { type: 'setLoss'; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
+  /** The user's own CIFAR files (binary, .tar or .tar.gz): once read they replace that data set for later sessions. */
+  | { type: 'loadFiles'; files: File[] };
 
 export interface BackendMeasurement {
   backend: BackendName;
@@ -111,7 +113,22 @@ export type FromTrainer =
     }
   | { type: 'lossChanged'; step: number; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
   | { type: 'notice'; message: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Reading dropped files: how far (0..1) and what is being done. */
+  | { type: 'filesProgress'; fraction: number; detail: string }
+  /** Dropped files were read: later sessions of `dataset` train on them (the page resets to use them). */
+  | {
+      type: 'filesLoaded';
+      dataset: 'cifar10' | 'cifar100';
+      /** The dropped file names, for people. */
+      source: string;
+      classNames: string[];
+      count: { train: number; test: number };
+      /** Images in the smallest class of each split: the most trainPerClass / testPerClass can be. */
+      perClass: { train: number; test: number };
+    }
+  /** Dropped files could not be used (one line); the data in use is unchanged. */
+  | { type: 'filesFailed'; message: string };
 
 /** Messages to the UMAP worker. A new fit supersedes any fit in progress (its layouts stop). */
 export type ToUmap = {

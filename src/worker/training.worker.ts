@@ -3,6 +3,7 @@
 // ./protocol; every failure becomes an `error` message and the phase 'failed', never silence.
 import type { Trainer } from '../core/trainer';
 import { activateBackend, listCandidates, markBroken, selectBackend, type ActiveBackend } from './backends';
+import { readDroppedData } from './droppedData';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
 import type { FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
 import { describeBackend, describeData, describeEmbedding, measureStepTime, openTrainer, recordStep, restartRateWindow, takeTrainAccuracy, type Session } from './session';
@@ -172,6 +173,41 @@ async function runLoop(s: Session): Promise<void> {
   setPhase(s.done ? 'done' : 'paused');
 }
 
+/** Bumped by every drop: a newer drop supersedes one still being read. */
+let dropId = 0;
+
+/**
+ * Read dropped files beside whatever runs (they touch no trainer); on success they replace their data set for
+ * later sessions, on failure nothing changes and the page gets one line.
+ */
+async function loadFiles(files: File[]): Promise<void> {
+  const id = ++dropId;
+  let lastPost = 0;
+  try {
+    const { data, source } = await readDroppedData(files, (fraction, detail) => {
+      const now = performance.now();
+      if (id === dropId && (now - lastPost > 100 || fraction >= 1)) {
+        lastPost = now;
+        post({ type: 'filesProgress', fraction, detail });
+      }
+    });
+    if (id !== dropId) return;
+    const { manifest } = data;
+    datasets.set(manifest.dataset, Promise.resolve(data));
+    post({
+      type: 'filesLoaded',
+      dataset: manifest.dataset,
+      source,
+      classNames: [...manifest.classNames],
+      count: { train: manifest.train.count, test: manifest.test.count },
+      perClass: { train: manifest.train.perClass, test: manifest.test.perClass },
+    });
+  } catch (err) {
+    if (id !== dropId) return;
+    post({ type: 'filesFailed', message: `could not use the dropped files: ${describe(err)}` });
+  }
+}
+
 /** The session to drive, or null after telling the page why there is none. */
 function current(): Session | null {
   if (!session) post({ type: 'notice', message: 'nothing to train yet: send init first' });
@@ -230,6 +266,9 @@ function handle(message: ToTrainer): void {
       post({ type: 'lossChanged', step: s.step, loss: { ...message.loss } });
       return;
     }
+    case 'loadFiles':
+      void loadFiles(message.files);
+      return;
     default: {
       const unknown: never = message;
       post({ type: 'error', message: `training worker: unknown message ${JSON.stringify(unknown)}` });
