@@ -12,6 +12,7 @@ import { FeatureMap } from './FeatureMap';
 import { NumbersPanel } from './NumbersPanel';
 import { PanelBoundary } from './PanelBoundary';
 import { PANEL_TITLES, PanelGuide, type PanelId } from './PanelGuide';
+import { PanelPngButton } from './PanelPngButton';
 import { SampleSimilarityMatrix } from './SampleSimilarityMatrix';
 
 interface Props {
@@ -90,6 +91,7 @@ export function RunGrid({ view, umap }: Props) {
             <section key={run.name} className={`panel panel-${id}`} style={{ borderTopColor: runColor(run.name) }} aria-label={`${run.name}: ${PANEL_TITLES[id]}`}>
               <h3 className="panel-title">
                 <span style={{ color: runColor(run.name) }}>{run.name}</span> · {PANEL_TITLES[id]}
+                {id !== 'numbers' && <PanelPngButton title={`${run.name} · ${PANEL_TITLES[id]}`} />}
               </h3>
               <PanelBoundary>{cells[id](run, r)}</PanelBoundary>
             </section>
