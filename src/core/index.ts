@@ -13,3 +13,4 @@ export { createRng, shuffleInPlace, hashString, type Rng } from './rng';
 export { argmaxRows, computeClassification, computeSimilarity, type ClassificationMetrics, type SimilarityMetrics } from './metrics';
 export { assembleBatch, createBatchSampler, gatherImages, gatherLabels, CROP_PADDING, type BatchSampler, type ChannelStats } from './data/batches';
 export * from './data/types';
+export { encodeRunFile, decodeRunFile, RunFileError, RUN_FILE_EXTENSION, DEFAULT_MAX_RUN_FILE_BYTES, type SavedRun, type RunHistory, type SavedEmbedding } from './io/runFile';
