@@ -4,7 +4,8 @@ export { orthogonalProjectionLoss, OPL_DEFAULT_GAMMA, type OplOptions, type OplR
 export { softmaxCrossEntropy } from './losses/crossEntropy';
 export { computeObjective, type LossSpec, type ObjectiveParts } from './losses/objective';
 export { buildResNet, BLOCKS_PER_STAGE, type ModelName, type ResNet, type ResNetConfig } from './models/resnet';
-export { createTrainer, type Trainer, type StepReport, type StepMetrics, type EvalReport, type Embedding } from './trainer';
+export { createTrainer, type Trainer, type StepReport, type StepMetrics, type EvalReport, type Embedding, type CreateTrainerOptions } from './trainer';
+export { TrainerStateError, type TrainerState, type TensorRecord, type PendingMetrics } from './trainerState';
 export { DEFAULT_TRAIN_CONFIG, DEFAULT_OPL, pairedRuns, type TrainConfig, type RunSpec } from './config';
 export { computeLearningRate, REFERENCE_DECAY_AT, type LrSchedule } from './schedule';
 export { createSgd, type Sgd } from './optim/sgd';
@@ -12,3 +13,4 @@ export { createRng, shuffleInPlace, hashString, type Rng } from './rng';
 export { argmaxRows, computeClassification, computeSimilarity, type ClassificationMetrics, type SimilarityMetrics } from './metrics';
 export { assembleBatch, createBatchSampler, gatherImages, gatherLabels, CROP_PADDING, type BatchSampler, type ChannelStats } from './data/batches';
 export * from './data/types';
+export { encodeRunFile, decodeRunFile, RunFileError, RUN_FILE_EXTENSION, DEFAULT_MAX_RUN_FILE_BYTES, type SavedRun, type RunHistory, type SavedEmbedding } from './io/runFile';

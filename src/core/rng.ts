@@ -11,6 +11,24 @@ export interface Rng {
   normal(): number;
   /** A new independent stream derived from this seed and a label (does not advance this one). */
   fork(label: string): Rng;
+  /** The generator's position, as plain JSON; restoreState() continues exactly from it. */
+  saveState(): RngState;
+  /** Continue from a position saveState() returned (of a generator with the same seed or not). */
+  restoreState(state: RngState): void;
+}
+
+/** Where a generator stands: the mulberry32 counter and the spare normal sample of the Box-Muller pair. */
+export interface RngState {
+  state: number;
+  spare: number | null;
+}
+
+/** Whether a value parsed from JSON is an RngState. */
+export function isRngState(value: unknown): value is RngState {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const stateOk = typeof v.state === 'number' && Number.isInteger(v.state) && v.state >= 0 && v.state <= 0xffffffff;
+  return stateOk && (v.spare === null || (typeof v.spare === 'number' && Number.isFinite(v.spare)));
 }
 
 /** Hash a string into a 32-bit unsigned integer (FNV-1a). */
@@ -51,6 +69,11 @@ export function createRng(seed: number): Rng {
       return r * Math.cos(2 * Math.PI * v);
     },
     fork: (label) => createRng((base ^ hashString(label)) >>> 0),
+    saveState: () => ({ state, spare }),
+    restoreState(saved) {
+      state = saved.state >>> 0;
+      spare = saved.spare;
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import { buildResNet, type ResNet } from './models/resnet';
 import { createSgd, type Sgd } from './optim/sgd';
 import { createRng, shuffleInPlace } from './rng';
 import { computeLearningRate } from './schedule';
+import { captureTrainerState, restoreTrainerState, type TrainerParts, type TrainerState } from './trainerState';
 
 /** Training numbers of one run, averaged over the steps since the last report. */
 export interface StepMetrics {
@@ -38,6 +39,8 @@ export interface StepReport {
   done: boolean;
   /** Per run, averaged since the last report; null on steps that read nothing back (see logEvery). */
   metrics: StepMetrics[] | null;
+  /** Indices of runs whose metrics read back this step contain NaN or Inf (empty when none, or nothing was read). */
+  nonFinite: number[];
 }
 
 export interface EvalReport extends ClassificationMetrics, SimilarityMetrics {
@@ -69,6 +72,11 @@ export interface Trainer {
   embed(count?: number): Promise<Embedding>;
   /** Change a run's loss weights; takes effect from the next step. */
   setLoss(run: number, loss: Partial<LossSpec>): void;
+  /**
+   * Everything needed to continue exactly from here (see trainerState.ts), read with one batched readback.
+   * Changes nothing; call it between steps. The typed arrays are new copies the caller owns.
+   */
+  captureState(): Promise<TrainerState>;
   /** Free every tensor the trainer owns. */
   dispose(): void;
 }
@@ -76,11 +84,17 @@ export interface Trainer {
 const METRIC_COUNT = 6;
 const EVAL_BATCH = 250;
 
+export interface CreateTrainerOptions {
+  /** Continue from a captured state instead of step 0 (same config and data; the epochs may differ). */
+  resumeFrom?: TrainerState;
+}
+
 /**
  * Create a trainer over already-loaded data. Normalisation statistics come from the training images.
  * Owns its models and optimiser state until dispose().
+ * @throws TrainerStateError when options.resumeFrom does not fit the config and data (nothing is left allocated).
  */
-export function createTrainer(config: TrainConfig, data: DatasetSplit): Trainer {
+export function createTrainer(config: TrainConfig, data: DatasetSplit, options: CreateTrainerOptions = {}): Trainer {
   if (config.runs.length === 0) throw new Error('createTrainer: config.runs is empty');
   if (data.train.count === 0 || data.test.count === 0) throw new Error('createTrainer: empty training or test set');
   const numClasses = data.train.classNames.length;
@@ -97,6 +111,18 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit): Trainer 
   let stepCount = 0;
   let pending: tf.Tensor2D | null = null; // [runs, METRIC_COUNT] sums since the last report
   let pendingSteps = 0;
+  const stateParts = (): TrainerParts => ({ step: stepCount, totalSteps, runs, models, optimisers, sampler, augmentRng, pending, pendingSteps });
+  if (options.resumeFrom) {
+    try {
+      const restored = restoreTrainerState(options.resumeFrom, stateParts(), METRIC_COUNT);
+      ({ step: stepCount, pending, pendingSteps } = restored);
+      restored.runs.forEach((r, i) => (runs[i] = r));
+    } catch (err) {
+      models.forEach((m) => m.dispose());
+      optimisers.forEach((o) => o.dispose());
+      throw err;
+    }
+  }
 
   const toBatch = (dataset: ImageDataset, indices: Int32Array, augment: boolean) => {
     const pixels = assembleBatch(dataset, indices, stats, augment ? augmentRng : undefined);
@@ -166,6 +192,7 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit): Trainer 
       const done = stepCount >= totalSteps;
       const epochEnd = stepCount % sampler.stepsPerEpoch === 0;
       let metrics: StepMetrics[] | null = null;
+      const nonFinite: number[] = [];
       if (pendingSteps >= logEvery || epochEnd || done) {
         const sums = pending;
         const n = pendingSteps;
@@ -177,8 +204,11 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit): Trainer 
           const v = (k: number) => values[r * METRIC_COUNT + k] / n;
           return { total: v(0), ce: v(1), opl: v(2), s: v(3), d: v(4), accuracy: v(5) };
         });
+        metrics.forEach((m, r) => {
+          if (!Object.values(m).every(Number.isFinite)) nonFinite.push(r);
+        });
       }
-      return { step: stepCount, epoch, lr, epochEnd, done, metrics };
+      return { step: stepCount, epoch, lr, epochEnd, done, metrics, nonFinite };
     },
     async evaluate(split = 'test') {
       const dataset = split === 'test' ? data.test : data.train;
@@ -201,6 +231,7 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit): Trainer 
     setLoss(run, loss) {
       runs[run].loss = { ...runs[run].loss, ...loss };
     },
+    captureState: () => captureTrainerState(stateParts()),
     dispose() {
       models.forEach((m) => m.dispose());
       optimisers.forEach((o) => o.dispose());

@@ -1,7 +1,7 @@
 // Mini-batches for training and evaluation: a seeded epoch-wise sampler, random-crop (4-pixel zero padding)
 // and horizontal-flip augmentation, and per-channel normalisation into a float NHWC buffer.
-import type { Rng } from '../rng';
-import { shuffleInPlace } from '../rng';
+import type { Rng, RngState } from '../rng';
+import { isRngState, shuffleInPlace } from '../rng';
 import type { ChannelStats } from './subset';
 import { IMAGE_BYTES, IMAGE_CHANNELS, IMAGE_SIZE, type ImageDataset } from './types';
 
@@ -19,6 +19,22 @@ export interface BatchSampler {
   readonly stepsPerEpoch: number;
   /** Indices of the next batch (a new array each call). */
   next(): Int32Array;
+  /** Where the sampler stands, as plain JSON (a few numbers, not the permutation). */
+  saveState(): SamplerState;
+  /** Continue exactly from a saved position. Throws RangeError when the state is not one of this sampler's shape. */
+  restoreState(state: SamplerState): void;
+}
+
+/**
+ * A sampler's position: the set size and batch size it was made for, the batches drawn from the current
+ * epoch's permutation, and the generator as it stood before shuffling that permutation (so restoring
+ * re-shuffles the same permutation instead of storing it).
+ */
+export interface SamplerState {
+  count: number;
+  batchSize: number;
+  cursor: number;
+  rng: RngState;
 }
 
 export function createBatchSampler(count: number, batchSize: number, rng: Rng): BatchSampler {
@@ -26,16 +42,30 @@ export function createBatchSampler(count: number, batchSize: number, rng: Rng): 
   const stepsPerEpoch = Math.max(1, Math.floor(count / size));
   let order = new Int32Array(0);
   let cursor = stepsPerEpoch; // forces a shuffle on the first call
+  let beforeShuffle = rng.saveState();
+  const shuffle = () => {
+    beforeShuffle = rng.saveState();
+    order = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i), rng);
+  };
   return {
     stepsPerEpoch,
     next() {
       if (cursor >= stepsPerEpoch) {
-        order = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i), rng);
+        shuffle();
         cursor = 0;
       }
       const start = cursor * size;
       cursor++;
       return order.slice(start, start + size);
+    },
+    saveState: () => ({ count, batchSize, cursor, rng: cursor >= stepsPerEpoch ? rng.saveState() : { ...beforeShuffle } }),
+    restoreState(state) {
+      const ok = typeof state === 'object' && state !== null && state.count === count && state.batchSize === batchSize &&
+        Number.isInteger(state.cursor) && state.cursor >= 0 && state.cursor <= stepsPerEpoch && isRngState(state.rng);
+      if (!ok) throw new RangeError(`the batch order was saved for another set or batch size (this one: ${count} images, batch ${batchSize})`);
+      rng.restoreState(state.rng);
+      cursor = state.cursor;
+      if (cursor < stepsPerEpoch) shuffle();
     },
   };
 }

@@ -32,6 +32,8 @@ export interface ResNet {
   readonly paramNames: string[];
   /** BatchNorm running means and variances (not trainable). */
   readonly buffers: tf.Variable[];
+  /** A readable name per buffer, e.g. "stem.bn.runningMean". */
+  readonly bufferNames: string[];
   readonly featureDim: number;
   /**
    * Forward pass on a [B, 32, 32, 3] batch. With training = true, BatchNorm uses batch statistics and
@@ -77,6 +79,7 @@ export function buildResNet(config: ResNetConfig, rng: Rng): ResNet {
   const params: tf.Variable[] = [];
   const paramNames: string[] = [];
   const buffers: tf.Variable[] = [];
+  const bufferNames: string[] = [];
 
   const addParam = (name: string, value: tf.Tensor): tf.Variable => {
     const v = toVariable(value, true);
@@ -100,6 +103,7 @@ export function buildResNet(config: ResNetConfig, rng: Rng): ResNet {
       runningVar: toVariable(tf.ones([channels]), false),
     };
     buffers.push(bn.runningMean, bn.runningVar);
+    bufferNames.push(`${name}.runningMean`, `${name}.runningVar`);
     return bn;
   };
 
@@ -165,6 +169,7 @@ export function buildResNet(config: ResNetConfig, rng: Rng): ResNet {
     params,
     paramNames,
     buffers,
+    bufferNames,
     featureDim: channels,
     apply(images, training) {
       return tf.tidy(() => {

@@ -6,6 +6,12 @@ import { toVariable } from '../models/resnet';
 export interface Sgd {
   /** Apply one update in place. grads[i] belongs to params[i]; grads are not disposed here. */
   apply(grads: tf.Tensor[], lr: number): void;
+  /** The momentum buffers, one per param in the same order and shape (owned by the optimiser). */
+  readonly velocity: readonly tf.Variable[];
+  /** Whether a step has been applied (before that, the next gradient becomes the buffer as it is). */
+  readonly started: boolean;
+  /** Mark the buffers as holding a history (after restoring them) or not. */
+  setStarted(started: boolean): void;
   /** Free the momentum buffers. */
   dispose(): void;
 }
@@ -25,6 +31,13 @@ export function createSgd(params: tf.Variable[], momentum: number, weightDecay: 
         });
       });
       started = true;
+    },
+    velocity,
+    get started() {
+      return started;
+    },
+    setStarted(value) {
+      started = value;
     },
     dispose() {
       velocity.forEach((v) => v.dispose());
