@@ -3,6 +3,7 @@
 import type { LossSpec } from '../core/losses/objective';
 import type { ModelName } from '../core/models/resnet';
 import type { EvalReport, StepMetrics } from '../core/trainer';
+import type { RunHistory } from './runHistory';
 
 /** Backends the user can ask for; 'auto' tries WebGPU, then WebGL, then WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm';
@@ -44,7 +45,11 @@ export type ToTrainer =
   | { type: 'step' }
   | { type: 'reset'; settings: LabSettings }
   /** New loss weights for the OPL run (and the OPL logged for the CE run); applied from the next step. */
-  | { type: 'setLoss'; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> };
+  | { type: 'setLoss'; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
+  /** Replace the session with a saved run, continued from its checkpoint (its curves are sent back first). */
+  | { type: 'resume'; runId: string }
+  /** Browser tests only (ignored outside `vite build --mode e2e`): make the worker throw or reject, uncaught. */
+  | { type: 'fault'; kind: 'throw' | 'reject' };
 
 export interface BackendMeasurement {
   backend: BackendName;
@@ -110,7 +115,23 @@ export type FromTrainer =
       images?: Uint8Array;
     }
   | { type: 'lossChanged'; step: number; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
-  | { type: 'notice'; message: string }
+  | { type: 'notice'; message: string; tone?: 'info' | 'warning' }
+  /**
+   * The session's curves so far, replacing what the page shows: after a resume from a saved run, and after a
+   * rollback to the last checkpoint (a NaN, a lost device), when the steps after `step` are gone.
+   */
+  | {
+      type: 'history';
+      runId: string | null;
+      step: number;
+      epoch: number;
+      lr: number;
+      history: RunHistory;
+      /** After a resume: the saved run's settings, which the session now has (the page adopts them). */
+      settings?: LabSettings;
+    }
+  /** The session was saved (as run `runId`): its metrics up to `step`, its checkpoint at `checkpointStep`. */
+  | { type: 'saved'; runId: string; step: number; checkpointStep: number | null }
   | { type: 'error'; message: string };
 
 /** Messages to the UMAP worker. A new fit supersedes any fit in progress (its layouts stop). */
