@@ -95,3 +95,38 @@ describe('applyTrainerMessage', () => {
     expect(fold([data, embedding(4, new Uint8Array(IMAGE_BYTES))]).embedding?.images).toBeUndefined();
   });
 });
+
+describe('history messages (resume and rollback)', () => {
+  const progress = (step: number): FromTrainer => ({ type: 'progress', step, epoch: Math.floor((step - 1) / 4), lr: 0.1, metrics: [metrics(step), metrics(-step)], stepsPerSecond: 3 });
+  it('replace the curves, the loss marks and the step with the history, and drop an embedding from after it', () => {
+    const live = fold([
+      data,
+      ...[1, 2, 3, 4, 5, 6].map(progress),
+      { type: 'evaluation', step: 4, epoch: 0, reports: [report('CE', 0.4), report('CE + OPL', 0.5)], trainAccuracy: [0.3, 0.35] },
+      { type: 'lossChanged', step: 5, loss: { gamma: 3, lambda: 1, absNegative: false } },
+      { type: 'embedding', step: 4, features: [new Float32Array(2), new Float32Array(2)], labels: new Int32Array(1), dim: 2 },
+    ]);
+    const history = {
+      progress: [1, 2, 3, 4].map((step) => ({ step, epoch: 0, lr: 0.05, metrics: [metrics(step), metrics(-step)] })),
+      evaluations: [{ step: 4, epoch: 0, reports: [report('CE', 0.4), report('CE + OPL', 0.5)], trainAccuracy: [0.3, 0.35] }],
+      lossChanges: [],
+    };
+    const back = fold([{ type: 'history', runId: 'run-1', step: 4, epoch: 0, lr: 0.05, history }], live);
+    expect(back.runs.map((r) => r.steps.map((p) => p.step))).toEqual([[1, 2, 3, 4], [1, 2, 3, 4]]);
+    expect(back.runs[1].steps[3].total).toBe(-4);
+    expect(back.runs[1].evaluations).toEqual([{ step: 4, epochs: 1, train: 0.35, test: 0.5 }]);
+    expect(back.runs[0].report?.accuracy).toBe(0.4);
+    expect([back.step, back.epoch, back.lr, back.stepsPerSecond]).toEqual([4, 0, 0.05, 0]);
+    expect(back.lossMarks).toEqual([]);
+    expect(back.embedding?.step).toBe(4);
+    const earlier = fold([{ type: 'history', runId: 'run-1', step: 0, epoch: 0, lr: 0, history: { progress: [], evaluations: [], lossChanges: [] } }], live);
+    expect(earlier.embedding).toBeUndefined();
+    expect(earlier.runs.map((r) => r.steps.length)).toEqual([0, 0]);
+  });
+
+  it('keep the latest save and show warnings as warnings', () => {
+    const v = fold([data, { type: 'saved', runId: 'run-1', step: 6, checkpointStep: 4 }, { type: 'notice', message: 'Storage is full', tone: 'warning' }]);
+    expect(v.saved).toEqual({ runId: 'run-1', step: 6, checkpointStep: 4 });
+    expect(v.notices.map((n) => n.tone)).toEqual(['warning']);
+  });
+});

@@ -3,6 +3,7 @@
 import { IMAGE_BYTES } from '../core/data/types';
 import type { EvalReport, StepMetrics } from '../core/trainer';
 import type { FromTrainer, Phase } from '../worker/protocol';
+import type { RunHistory } from '../worker/runHistory';
 
 /** One logged training step of one run (metrics averaged over the steps since the previous log). */
 export type StepPoint = StepMetrics & { step: number };
@@ -61,6 +62,8 @@ export interface TrainerView {
   files?: FilesStatus;
   /** The user's own data sets the worker holds, by name; a later drop of the same format replaces its entry. */
   dropped?: Partial<Record<DroppedDataInfo['dataset'], DroppedDataInfo>>;
+  /** The latest save of the session (the worker saves once it trains): which saved run, up to which steps. */
+  saved?: Omit<Extract<FromTrainer, { type: 'saved' }>, 'type'>;
 }
 
 export const INITIAL_VIEW: TrainerView = {
@@ -99,7 +102,24 @@ export function clearSession(view: TrainerView, runNames = view.runs.map((r) => 
     lossMarks: [],
     embedding: undefined,
     error: undefined,
+    saved: undefined,
   };
+}
+
+/**
+ * The curves of every run in a recorded history: a point per logged step, an evaluation per epoch, the latest
+ * report. `stepsPerEpoch` turns steps into (fractional) epochs.
+ */
+export function buildRunViews(history: RunHistory, runNames: string[], stepsPerEpoch: number): RunView[] {
+  const last = history.evaluations[history.evaluations.length - 1];
+  return runNames.map((name, r) => ({
+    name,
+    steps: history.progress.filter((p) => p.metrics[r]).map((p) => ({ step: p.step, ...p.metrics[r] })),
+    evaluations: history.evaluations
+      .filter((e) => e.reports[r])
+      .map((e) => ({ step: e.step, epochs: e.step / stepsPerEpoch, train: e.trainAccuracy[r] ?? NaN, test: e.reports[r].accuracy })),
+    report: last?.reports[r],
+  }));
 }
 
 /** The run list, grown to `count` runs when metrics arrive before the run names. */
@@ -152,7 +172,26 @@ export function applyTrainerMessage(view: TrainerView, message: FromTrainer): Tr
     case 'lossChanged':
       return { ...view, lossMarks: [...view.lossMarks, { step: message.step, ...message.loss }] };
     case 'notice':
-      return addNotice(view, message.message);
+      return addNotice(view, message.message, message.tone);
+    case 'history': {
+      // Replaces the curves: a resumed run's past, or what is left after a rollback to a checkpoint.
+      const names = view.data?.runNames ?? view.runs.map((r) => r.name);
+      const embedding = view.embedding && view.embedding.step <= message.step ? view.embedding : undefined;
+      return {
+        ...view,
+        runs: buildRunViews(message.history, names, view.data?.stepsPerEpoch ?? 1),
+        lossMarks: message.history.lossChanges.map((c) => ({ step: c.step, ...c.loss })),
+        embedding,
+        step: message.step,
+        epoch: message.epoch,
+        lr: message.lr,
+        stepsPerSecond: 0,
+      };
+    }
+    case 'saved': {
+      const { type: _type, ...saved } = message;
+      return { ...view, saved };
+    }
     case 'error':
       // Shown as the page's alert, not as a notice: one place for the one thing that went wrong.
       return { ...view, error: message.message };

@@ -3,6 +3,7 @@
 import type { LossSpec } from '../core/losses/objective';
 import type { ModelName } from '../core/models/resnet';
 import type { EvalReport, StepMetrics } from '../core/trainer';
+import type { RunHistory } from './runHistory';
 
 /** Backends the user can ask for; 'auto' tries WebGPU, then WebGL, then WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm';
@@ -46,7 +47,11 @@ export type ToTrainer =
   /** New loss weights for the OPL run (and the OPL logged for the CE run); applied from the next step. */
   | { type: 'setLoss'; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
   /** The user's own CIFAR files (binary, .tar or .tar.gz): once read they replace that data set for later sessions. */
-  | { type: 'loadFiles'; files: File[] };
+  | { type: 'loadFiles'; files: File[] }
+  /** Replace the session with a saved run, continued from its checkpoint (its curves are sent back first). */
+  | { type: 'resume'; runId: string }
+  /** Browser tests only (ignored outside `vite build --mode e2e`): make the worker throw or reject, uncaught. */
+  | { type: 'fault'; kind: 'throw' | 'reject' };
 
 export interface BackendMeasurement {
   backend: BackendName;
@@ -112,7 +117,23 @@ export type FromTrainer =
       images?: Uint8Array;
     }
   | { type: 'lossChanged'; step: number; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
-  | { type: 'notice'; message: string }
+  | { type: 'notice'; message: string; tone?: 'info' | 'warning' }
+  /**
+   * The session's curves so far, replacing what the page shows: after a resume from a saved run, and after a
+   * rollback to the last checkpoint (a NaN, a lost device), when the steps after `step` are gone.
+   */
+  | {
+      type: 'history';
+      runId: string | null;
+      step: number;
+      epoch: number;
+      lr: number;
+      history: RunHistory;
+      /** After a resume: the saved run's settings, which the session now has (the page adopts them). */
+      settings?: LabSettings;
+    }
+  /** The session was saved (as run `runId`): its metrics up to `step`, its checkpoint at `checkpointStep`. */
+  | { type: 'saved'; runId: string; step: number; checkpointStep: number | null }
   | { type: 'error'; message: string }
   /** Reading dropped files: how far (0..1) and what is being done. */
   | { type: 'filesProgress'; fraction: number; detail: string }

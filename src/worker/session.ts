@@ -5,9 +5,12 @@ import { createBatchSampler, gatherImages } from '../core/data/batches';
 import type { DatasetSplit } from '../core/data/types';
 import { createRng } from '../core/rng';
 import { createTrainer, type Embedding, type StepReport, type Trainer } from '../core/trainer';
+import type { TrainerState } from '../core/trainerState';
 import type { ActiveBackend } from './backends';
 import type { LoadedDataset } from './loadData';
 import type { BackendMeasurement, FromTrainer, LabSettings } from './protocol';
+import { createHistory, truncateHistory, type RunHistory } from './runHistory';
+import type { StoredEmbedding } from './runStore';
 import { buildRuns, PROBE_STEPS, toProbeConfig, toTrainConfig } from './trainConfig';
 
 export type DataMessage = Extract<FromTrainer, { type: 'data' }>;
@@ -34,6 +37,19 @@ export interface Session {
   windowTime: number;
   /** Test-subset indices of the images last sent with an embedding of the current trainer (none yet: null). */
   sentImages: Int32Array | null;
+  /** Saved-run id: null until the session trains its first step (a session nobody trains is not saved). */
+  runId: string | null;
+  runName: string;
+  /** ISO time the run was first saved. */
+  createdAt: string;
+  /** Every metric reported so far (up to the current step), for saving and for rollbacks. */
+  history: RunHistory;
+  /** The last good state (held here as well as saved): what a rollback or a backend fallback resumes from. Null: step 0. */
+  checkpoint: { step: number; state: TrainerState } | null;
+  /** Step of the checkpoint last written to the run store (null: none yet). */
+  savedCheckpointStep: number | null;
+  /** The latest test embedding, saved with the next checkpoint. */
+  embedding: StoredEmbedding | null;
 }
 
 /** The `data` message of a session: what it trains on, how long it runs, and what else the data set offers. */
@@ -56,22 +72,65 @@ export function describeBackend(active: ActiveBackend, reason: string, measureme
   return { type: 'backend', backend: active.name, adapter: active.adapter?.label, adapterInfo: active.adapter, software: active.software, reason, measurements };
 }
 
-/** A session at step 0 with a new trainer on the active backend (same seed: same init, same batches). */
-export function openTrainer(s: Pick<Session, 'settings' | 'split' | 'dataMessage' | 'backend'>): Session {
-  const trainer = createTrainer(toTrainConfig(s.settings), s.split);
+/** Where a new session starts: a saved run's identity, history and checkpoint (absent: a fresh run at step 0). */
+export interface SessionOrigin {
+  runId: string | null;
+  runName: string;
+  createdAt: string;
+  history: RunHistory;
+  checkpoint: Session['checkpoint'];
+  savedCheckpointStep: number | null;
+  embedding: StoredEmbedding | null;
+}
+
+/**
+ * A session with a new trainer on the active backend: at step 0 (same seed: same init, same batches), or, with
+ * an origin that has a checkpoint, exactly where that checkpoint left off, its history cut back to that step.
+ * @throws TrainerStateError when the checkpoint does not fit the settings' model and data.
+ */
+export function openTrainer(s: Pick<Session, 'settings' | 'split' | 'dataMessage' | 'backend'>, origin?: SessionOrigin): Session {
+  const checkpoint = origin?.checkpoint ?? null;
+  const trainer = createTrainer(toTrainConfig(s.settings), s.split, checkpoint ? { resumeFrom: checkpoint.state } : undefined);
   const runs = trainer.config.runs.length;
+  const step = checkpoint?.step ?? 0;
   return {
     ...s,
     trainer,
-    step: 0,
-    done: false,
-    lastMetricStep: 0,
+    step,
+    done: step >= trainer.totalSteps,
+    lastMetricStep: step,
     accuracySums: new Array<number>(runs).fill(0),
     accuracySteps: 0,
-    windowStep: 0,
+    windowStep: step,
     windowTime: performance.now(),
     sentImages: null,
+    runId: origin?.runId ?? null,
+    runName: origin?.runName ?? '',
+    createdAt: origin?.createdAt ?? '',
+    history: origin ? truncateHistory(origin.history, step) : createHistory(),
+    checkpoint,
+    savedCheckpointStep: origin?.savedCheckpointStep ?? null,
+    embedding: origin?.embedding && origin.embedding.step <= step ? origin.embedding : null,
   };
+}
+
+/** What a session carries over when its trainer is rebuilt from its last checkpoint (a rollback, a fallback). */
+export function describeOrigin(s: Session): SessionOrigin {
+  const { runId, runName, createdAt, history, checkpoint, savedCheckpointStep, embedding } = s;
+  return { runId, runName, createdAt, history, checkpoint, savedCheckpointStep, embedding };
+}
+
+/** The `history` message that replaces the page's curves with the session's (after a resume or a rollback). */
+export function describeHistory(s: Session): Extract<FromTrainer, { type: 'history' }> {
+  const last = s.history.progress[s.history.progress.length - 1];
+  const epoch = Math.floor(Math.max(s.step - 1, 0) / s.trainer.stepsPerEpoch);
+  return { type: 'history', runId: s.runId, step: s.step, epoch, lr: last?.lr ?? 0, history: s.history };
+}
+
+/** A name for a new saved run: what it compares, the loss weights and the seed. */
+export function nameRun(settings: LabSettings, runNames: string[]): string {
+  const loss = settings.mode === 'ce' ? '' : ` · γ ${settings.gamma}, λ ${settings.lambda}`;
+  return `${runNames.join(' vs ')}${loss} · ${settings.classes} classes · seed ${settings.seed}`;
 }
 
 /**

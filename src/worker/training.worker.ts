@@ -1,12 +1,19 @@
 // The training worker: hosts the core trainer for the page. Loads the data, picks a backend, and drives the
 // trainer one step at a time, yielding between steps so pause and setLoss act at once. Talks only through
-// ./protocol; every failure becomes an `error` message and the phase 'failed', never silence.
-import type { Trainer } from '../core/trainer';
+// ./protocol; every failure becomes an `error` message and the phase 'failed', never silence. Sessions are saved
+// as they train (./runSaver): a checkpoint every epoch, which a NaN, a lost device or a reload resumes from.
+import type { StepReport, Trainer } from '../core/trainer';
 import { activateBackend, listCandidates, markBroken, selectBackend, type ActiveBackend } from './backends';
 import { readDroppedData } from './droppedData';
+import { describeOutOfMemory, isOutOfMemory } from './faults';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
 import type { FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
-import { describeBackend, describeData, describeEmbedding, measureStepTime, openTrainer, recordStep, restartRateWindow, takeTrainAccuracy, type Session } from './session';
+import { recordInHistory } from './runHistory';
+import { createRunSaver } from './runSaver';
+import {
+  describeBackend, describeData, describeEmbedding, describeHistory, describeOrigin, measureStepTime, nameRun, openTrainer, recordStep,
+  restartRateWindow, takeTrainAccuracy, type Session, type SessionOrigin,
+} from './session';
 import { checkSettings } from './trainConfig';
 
 let session: Session | null = null;
@@ -17,6 +24,7 @@ let running = false;
 /** Serialises everything that touches a trainer; pause and setLoss act outside it, at once. */
 let chain: Promise<void> = Promise.resolve();
 const datasets = new Map<string, Promise<LoadedDataset>>();
+const saver = createRunSaver((message) => post(message));
 
 const describe = (err: unknown): string => {
   if (err instanceof Error) return err.message;
@@ -88,12 +96,44 @@ function watchDeviceLoss(s: Session): void {
 }
 
 /**
- * Move a session whose backend failed to the next usable one and rebuild its trainer from the same seed.
- * Training restarts at step 0; `data` is sent again so the page clears its charts. Throws when none is left.
+ * Rebuild a session's trainer from its last checkpoint (step 0 when it has none) on the active backend, and send
+ * the page the curves up to there. Loss weights set after the checkpoint stay in force.
+ */
+function rollBack(s: Session): void {
+  disposeQuietly(s.trainer);
+  const step = s.checkpoint?.step ?? 0;
+  const lossChangedSince = s.history.lossChanges.some((c) => c.step > step);
+  Object.assign(s, openTrainer(s, describeOrigin(s)));
+  const loss = { gamma: s.settings.gamma, lambda: s.settings.lambda, absNegative: s.settings.absNegative };
+  s.trainer.config.runs.forEach((_, r) => s.trainer.setLoss(r, loss));
+  if (lossChangedSince) s.history.lossChanges.push({ step, loss });
+  emit(s, describeHistory(s));
+}
+
+/** A step whose metrics came back NaN or Inf: stop, roll the weights back to the last good checkpoint, say why. */
+function stopOnNonFinite(s: Session, report: StepReport): void {
+  running = false;
+  const names = report.nonFinite.map((r) => s.dataMessage.runNames[r] ?? `run ${r + 1}`).join(' and ');
+  rollBack(s);
+  const back = s.checkpoint ? `the weights are back at the checkpoint of step ${s.step}` : 'the weights are back at their initial values (step 0)';
+  emit(s, {
+    type: 'notice',
+    tone: 'warning',
+    message:
+      `Training paused: the ${names} run's loss became NaN or infinite at step ${report.step}; ${back}. ` +
+      `Try a lower learning rate (now ${s.settings.lr}) or a smaller λ, then Reset.`,
+  });
+}
+
+/**
+ * Move a session whose backend failed to the next usable one and rebuild its trainer there from the session's
+ * last checkpoint (step 0 when it has none); the page gets the curves up to there. Throws when none is left.
  */
 async function fallBack(s: Session, err: unknown): Promise<void> {
   const failed = s.backend.name;
   const reason = describe(err);
+  // A configuration too large for the device fails the same way elsewhere: say so rather than walk the backends.
+  if (isOutOfMemory(err)) throw new Error(describeOutOfMemory(s.settings, failed, err));
   markBroken(failed, reason);
   disposeQuietly(s.trainer);
   const tried = [`${failed}: ${reason}`];
@@ -106,19 +146,20 @@ async function fallBack(s: Session, err: unknown): Promise<void> {
       tried.push(`${next}: ${describe(nextErr)}`);
       continue;
     }
-    const fresh = openTrainer({ settings: s.settings, split: s.split, dataMessage: s.dataMessage, backend: active });
-    Object.assign(s, fresh);
-    emit(s, { type: 'notice', message: `${failed} failed (${reason}); switched to ${next} and restarted training from step 0 with the same seed` });
-    emit(s, s.dataMessage);
+    s.backend = active;
+    rollBack(s);
+    const from = s.checkpoint ? `continued from the checkpoint at step ${s.step}` : 'restarted training from step 0 with the same seed';
+    emit(s, { type: 'notice', message: `${failed} failed (${reason}); switched to ${next} and ${from}` });
     emit(s, describeBackend(active, `fallback: ${failed} failed (${reason})`));
-    if (!running) emit(s, { type: 'phase', phase: 'ready' });
+    if (!running) emit(s, { type: 'phase', phase: s.step > 0 ? 'paused' : 'ready' });
     watchDeviceLoss(s);
     return;
   }
   throw new Error(`training failed on every backend (${tried.join('; ')})`);
 }
 
-async function openSession(settings: LabSettings, id: number): Promise<void> {
+/** Open a session for `settings`: at step 0, or continuing `origin` (a saved run) from its checkpoint. */
+async function openSession(settings: LabSettings, id: number, origin?: SessionOrigin): Promise<void> {
   checkSettings(settings);
   setPhase('loading-data', `loading ${settings.dataset}`);
   const data = await getDataset(settings.dataset);
@@ -132,29 +173,85 @@ async function openSession(settings: LabSettings, id: number): Promise<void> {
   if (id !== sessionId) return;
   for (const failure of selection.failures) post({ type: 'notice', message: `backend unavailable: ${failure}` });
   post(describeBackend(selection.active, selection.reason, selection.measurements));
-  session = openTrainer({ settings, split, dataMessage, backend: selection.active });
-  watchDeviceLoss(session);
-  setPhase('ready');
+  const s = openTrainer({ settings, split, dataMessage, backend: selection.active }, origin);
+  session = s;
+  watchDeviceLoss(s);
+  if (!origin) {
+    setPhase('ready');
+    return;
+  }
+  post({ ...describeHistory(s), settings });
+  if (s.embedding) {
+    const e = s.embedding;
+    const { message, transfer } = describeEmbedding(s, e.step, { ...e, features: e.features.map((f) => f.slice()), labels: e.labels.slice() });
+    post(message, transfer);
+  }
+  post({ type: 'notice', message: `Resumed “${s.runName}” at step ${s.step} of ${s.trainer.totalSteps}, from its checkpoint.` });
+  setPhase(s.done ? 'done' : 'paused');
+}
+
+/** Read a saved run and open a session continuing it from its checkpoint. */
+async function resumeSession(runId: string, id: number): Promise<void> {
+  setPhase('loading-data', 'reading the saved run');
+  const stored = await saver.readRun(runId);
+  if (!stored) throw new Error('that saved run is gone (deleted in another tab?)');
+  if (!stored.checkpoint) throw new Error(`“${stored.summary.name}” has no checkpoint yet (it was saved before its first epoch ended); train it again instead`);
+  const { summary, checkpoint } = stored;
+  // The loss weights the checkpoint trained with (the summary may hold later ones); every run carries them.
+  const { gamma, lambda, absNegative } = checkpoint.state.runs[checkpoint.state.runs.length - 1].loss;
+  await openSession({ ...summary.settings, gamma, lambda, absNegative }, id, {
+    runId: summary.id,
+    runName: summary.name,
+    createdAt: summary.createdAt,
+    history: stored.history,
+    checkpoint,
+    savedCheckpointStep: checkpoint.step,
+    embedding: stored.embedding,
+  });
+}
+
+/** Give a session its saved-run identity when it trains its first step. */
+function startSaving(s: Session): void {
+  if (s.runId) return;
+  s.runId = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  s.runName = nameRun(s.settings, s.dataMessage.runNames);
+  s.createdAt = new Date().toISOString();
 }
 
 /** Epoch end: test-set evaluation with the epoch's running train accuracy, then the embedding. */
 async function reportEpoch(s: Session, step: number, epoch: number): Promise<void> {
   const reports = await guard(s, s.trainer.evaluate('test'));
-  emit(s, { type: 'evaluation', step, epoch, reports, trainAccuracy: takeTrainAccuracy(s) });
+  const evaluation = { type: 'evaluation' as const, step, epoch, reports, trainAccuracy: takeTrainAccuracy(s) };
+  recordInHistory(s.history, evaluation);
+  emit(s, evaluation);
   if (s.settings.embedCount > 0) {
     const e = await guard(s, s.trainer.embed(s.settings.embedCount));
+    // Copies for saving: the message transfers the originals.
+    s.embedding = { step, features: e.features.map((f) => f.slice()), labels: e.labels.slice(), indices: e.indices, dim: e.dim };
     const { message, transfer } = describeEmbedding(s, step, e);
     emit(s, message, transfer);
   }
+  // The checkpoint: held here for rollbacks and fallbacks, and saved (one transaction replacing the last one).
+  s.checkpoint = { step, state: await guard(s, s.trainer.captureState()) };
+  void saver.saveCheckpoint(s, s.checkpoint);
   restartRateWindow(s); // evaluation time is not training time
 }
 
 /** One training step with its reports; a backend failure moves the session to the next backend. */
 async function advance(s: Session): Promise<void> {
   try {
+    startSaving(s);
     const report = await guard(s, s.trainer.step());
+    if (report.nonFinite.length > 0) {
+      stopOnNonFinite(s, report);
+      return;
+    }
     const progress = recordStep(s, report);
-    if (progress) emit(s, progress);
+    if (progress) {
+      recordInHistory(s.history, progress);
+      emit(s, progress);
+      saver.saveProgress(s);
+    }
     if (report.epochEnd) await reportEpoch(s, report.step, report.epoch);
   } catch (err) {
     if (s === session) await fallBack(s, err);
@@ -170,6 +267,7 @@ async function runLoop(s: Session): Promise<void> {
   }
   if (s !== session) return;
   running = false;
+  saver.saveProgress(s, true);
   setPhase(s.done ? 'done' : 'paused');
 }
 
@@ -219,7 +317,8 @@ function current(): Session | null {
 function handle(message: ToTrainer): void {
   switch (message.type) {
     case 'init':
-    case 'reset': {
+    case 'reset':
+    case 'resume': {
       // Detach the old session at once so nothing it still reports reaches the page; free it in turn.
       const previous = session;
       session = null;
@@ -228,7 +327,8 @@ function handle(message: ToTrainer): void {
       exclusive(async () => {
         disposeQuietly(previous?.trainer);
         try {
-          await openSession(message.settings, id);
+          if (message.type === 'resume') await resumeSession(message.runId, id);
+          else await openSession(message.settings, id);
         } catch (err) {
           if (id === sessionId) throw err;
         }
@@ -263,11 +363,24 @@ function handle(message: ToTrainer): void {
       // Every run takes γ and |d| (the CE run logs OPL with them); λ only changes the CE + OPL objective.
       s.trainer.config.runs.forEach((_, r) => s.trainer.setLoss(r, message.loss));
       s.settings = { ...s.settings, ...message.loss };
-      post({ type: 'lossChanged', step: s.step, loss: { ...message.loss } });
+      const changed = { type: 'lossChanged' as const, step: s.step, loss: { ...message.loss } };
+      recordInHistory(s.history, changed);
+      post(changed);
       return;
     }
     case 'loadFiles':
       void loadFiles(message.files);
+      return;
+    case 'fault':
+      // Browser tests only: an error nothing catches, the way a bug would surface.
+      if (import.meta.env.MODE !== 'e2e') return;
+      if (message.kind === 'throw') {
+        setTimeout(() => {
+          throw new Error('test fault: an uncaught error in the training worker');
+        });
+      } else {
+        void Promise.reject(new Error('test fault: an unhandled rejection in the training worker'));
+      }
       return;
     default: {
       const unknown: never = message;
@@ -283,5 +396,13 @@ self.onmessage = (event: MessageEvent<ToTrainer>) => {
     fail(err);
   }
 };
-self.addEventListener('error', (event) => fail(event.error ?? event.message));
-self.addEventListener('unhandledrejection', (event) => fail(event.reason));
+// Anything uncaught stops training with a message (handled here, so the page's worker.onerror stays for a dead worker).
+const failUncaught = (what: string, err: unknown) => fail(new Error(`the training worker hit ${what} (${describe(err)}); press Reset to start again, or resume a saved run`));
+self.addEventListener('error', (event) => {
+  event.preventDefault();
+  failUncaught('an unexpected error', event.error ?? event.message);
+});
+self.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  failUncaught('an unexpected failure', event.reason);
+});
