@@ -14,3 +14,4 @@ export { argmaxRows, computeClassification, computeSimilarity, type Classificati
 export { assembleBatch, createBatchSampler, gatherImages, gatherLabels, CROP_PADDING, type BatchSampler, type ChannelStats } from './data/batches';
 export * from './data/types';
 export { encodeRunFile, decodeRunFile, RunFileError, RUN_FILE_EXTENSION, DEFAULT_MAX_RUN_FILE_BYTES, type SavedRun, type RunHistory, type SavedEmbedding } from './io/runFile';
+export { exportLayersModel, toProjectorTsv, historyToCsv, HISTORY_CSV_COLUMNS, WEIGHTS_FILE, type LayersModelExport } from './io/exports';
