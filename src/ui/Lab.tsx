@@ -4,6 +4,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { BackendBadge } from './components/BackendBadge';
 import { DataFiles } from './components/DataFiles';
+import { OpenedRunBanner } from './components/OpenedRunBanner';
+import { RunFiles } from './components/RunFiles';
 import { Intro } from './components/Intro';
 import { NoticeList, type ShownNotice } from './components/NoticeList';
 import { PresetPicker } from './components/PresetPicker';
@@ -16,11 +18,15 @@ import { PRESETS } from './presets';
 import { constrainSettings, describeChoice, type DataCatalog } from './settings';
 import { addDroppedData } from './droppedCatalog';
 import { useFileDrop } from './useFileDrop';
+import { useRunFiles } from './useRunFiles';
 import { useSettings } from './useSettings';
 import { useTrainer } from './useTrainer';
 import { useUmap } from './useUmap';
 import type { TrainerView } from './trainerView';
 import type { DatasetName } from './settings';
+
+/** Phases in which the worker holds a built session that can be exported. */
+const BUILT_PHASES = new Set(['ready', 'running', 'paused', 'done']);
 
 /** Slider drags send at most one setLoss per this many milliseconds of stillness. */
 const SET_LOSS_DEBOUNCE_MS = 150;
@@ -63,7 +69,9 @@ export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; prob
     setSetting('dataset', name);
     reset(constrainSettings({ ...settings, dataset: name }, catalog).settings);
   }, [catalog, settings, setSetting, reset]);
-  const dragging = useFileDrop(trainer.loadFiles);
+  const runFiles = useRunFiles(trainer, settingsState);
+  const dragging = useFileDrop(runFiles.takeFiles);
+  const trained = view.data !== undefined && view.phase !== 'failed' && (view.opened?.resumable ?? true);
 
   const notices: ShownNotice[] = [
     ...settingsState.notices.map((n) => ({ key: `s${n.id}`, text: n.text, tone: 'warning' as const, onDismiss: () => settingsState.dismiss(n.id) })),
@@ -88,6 +96,16 @@ export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; prob
         <StatusLine view={view} stale={stale} dataset={describeChoice('dataset', applied.dataset)} />
         <BackendBadge backend={view.backend} />
         <PresetPicker presets={PRESETS} settings={settings} catalog={catalog} onPick={settingsState.applyPreset} />
+        <RunFiles
+          runNames={view.runs.map((r) => r.name)}
+          canExport={trained && BUILT_PHASES.has(view.phase)}
+          hasFeatures={view.embedding !== undefined}
+          snapshots={runFiles.snapshots}
+          problem={view.fileProblem ?? runFiles.snapshotProblem}
+          onOpen={runFiles.openFile}
+          onSnapshot={runFiles.openSnapshot}
+          onExport={trainer.exportFiles}
+        />
         <DataFiles status={view.files} inUse={view.dropped?.[applied.dataset]} onFiles={trainer.loadFiles} />
         <SettingsPanel settings={settings} catalog={catalog} onChange={settingsState.set} />
       </aside>
@@ -104,6 +122,7 @@ export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; prob
           </p>
         )}
         <NoticeList notices={notices} />
+        {view.opened && <OpenedRunBanner opened={view.opened} finished={view.phase === 'done'} />}
         <Intro loss={applied} runs={view.runs} />
         <RunGrid view={view} umap={umap} />
         <ScaleStory />

@@ -38,6 +38,9 @@ export type FilesStatus =
   | { status: 'loaded'; source: string }
   | { status: 'failed'; message: string };
 
+/** A run file the page shows in place of a trained session (imported, or a shipped snapshot). */
+export type OpenedRun = Omit<Extract<FromTrainer, { type: 'runOpened' }>, 'type'>;
+
 export interface Notice {
   id: number;
   text: string;
@@ -60,6 +63,10 @@ export interface TrainerView {
   error?: string;
   nextNoticeId: number;
   files?: FilesStatus;
+  /** The run file shown, until the next session starts. */
+  opened?: OpenedRun;
+  /** Why the last run file or export failed (one line); the page shows it and keeps what it had. */
+  fileProblem?: string;
   /** The user's own data sets the worker holds, by name; a later drop of the same format replaces its entry. */
   dropped?: Partial<Record<DroppedDataInfo['dataset'], DroppedDataInfo>>;
   /** The latest save of the session (the worker saves once it trains): which saved run, up to which steps. */
@@ -102,6 +109,7 @@ export function clearSession(view: TrainerView, runNames = view.runs.map((r) => 
     lossMarks: [],
     embedding: undefined,
     error: undefined,
+    opened: undefined,
     saved: undefined,
   };
 }
@@ -201,6 +209,16 @@ export function applyTrainerMessage(view: TrainerView, message: FromTrainer): Tr
       const { type: _type, ...info } = message;
       return { ...view, files: { status: 'loaded', source: info.source }, dropped: { ...view.dropped, [info.dataset]: info } };
     }
+    case 'runOpened': {
+      const { type: _type, ...opened } = message;
+      return { ...view, opened, fileProblem: undefined };
+    }
+    case 'openRunFailed':
+      return { ...view, fileProblem: `Could not open ${message.source}: ${message.message}` };
+    case 'exported':
+      return { ...view, fileProblem: undefined };
+    case 'exportFailed':
+      return { ...view, fileProblem: `Could not export: ${message.message}` };
     case 'filesFailed':
       return { ...view, files: { status: 'failed', message: message.message } };
   }

@@ -17,6 +17,8 @@ export interface SettingsControls {
   set: (key: SettingKey, raw: unknown) => void;
   applyPreset: (preset: Preset) => void;
   dismiss: (id: number) => void;
+  /** Replace every setting (a run file's), clamped to the data here; corrections become notices. */
+  replace: (settings: LabSettings) => void;
 }
 
 const MAX_NOTICES = 12;
@@ -71,5 +73,12 @@ export function useSettings(catalog: DataCatalog): SettingsControls {
       [catalog],
     ),
     dismiss: useCallback((id: number) => setState((s) => ({ ...s, notices: s.notices.filter((n) => n.id !== id) })), []),
+    replace: useCallback(
+      (settings: LabSettings) => {
+        const next = constrainSettings(settings, catalog);
+        commit(next.settings, next.notices);
+      },
+      [catalog, commit],
+    ),
   };
 }

@@ -1,7 +1,8 @@
 // The page's one link to the training worker: creates it, sends protocol messages, and folds what comes back
 // into a TrainerView, one React update per animation frame however fast the worker reports.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FromTrainer, LabSettings, ToTrainer } from '../worker/protocol';
+import type { ExportKind, FromTrainer, LabSettings, ToTrainer } from '../worker/protocol';
+import { downloadFile } from './lib/download';
 import { createFrameBatcher } from './lib/frameBatcher';
 import { LOSS_KEYS, sameSettings } from './settings';
 import { INITIAL_VIEW, applyTrainerMessage, clearSession, currentLoss, dismissNotice, type LossWeights, type TrainerView } from './trainerView';
@@ -24,6 +25,10 @@ export interface TrainerControls {
   dismiss: (id: number) => void;
   /** Hand the user's own CIFAR files to the worker; its answer arrives as view.files / view.dropped. */
   loadFiles: (files: File[]) => void;
+  /** Ask the worker for an export; its files download when they arrive. */
+  exportFiles: (what: ExportKind, run?: number) => void;
+  /** Show a run file (imported, or a snapshot) in place of the session; a bad file leaves the page as it is. */
+  openRun: (file: Blob, source: string, origin: 'import' | 'snapshot', command?: string) => void;
 }
 
 const LIVE_PHASES = new Set(['ready', 'running', 'paused']);
@@ -57,7 +62,17 @@ export function useTrainer(initial: LabSettings): TrainerControls {
         pending.current = null;
       }
     });
-    worker.onmessage = (event: MessageEvent<FromTrainer>) => batcher.push(event.data);
+    worker.onmessage = (event: MessageEvent<FromTrainer>) => {
+      const message = event.data;
+      if (message.type === 'exported') for (const f of message.files) downloadFile(f.bytes, f.name, f.type);
+      if (message.type === 'runOpened') {
+        // The session is now the run file's: its settings are the session's settings.
+        pending.current = null;
+        sessionRef.current = message.settings;
+        setSessionSettings(message.settings);
+      }
+      batcher.push(message);
+    };
     worker.onerror = (event) => {
       event.preventDefault();
       batcher.push({ type: 'error', message: `The training worker stopped: ${event.message || 'its script could not be loaded'}` });
@@ -131,6 +146,11 @@ export function useTrainer(initial: LabSettings): TrainerControls {
       [send],
     ),
     dismiss: useCallback((id: number) => update((v) => dismissNotice(v, id)), [update]),
+    exportFiles: useCallback((what: ExportKind, run?: number) => send({ type: 'export', what, run }), [send]),
+    openRun: useCallback(
+      (file: Blob, source: string, origin: 'import' | 'snapshot', command?: string) => send({ type: 'openRun', file, source, origin, command }),
+      [send],
+    ),
     loadFiles: useCallback(
       (files: File[]) => {
         send({ type: 'loadFiles', files });

@@ -9,6 +9,17 @@ import type { RunHistory } from './runHistory';
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
+/** What an export makes: the whole run (.oplrun), a run's LayersModel, its Projector TSVs, the metrics CSV. */
+export type ExportKind = 'run' | 'model' | 'projector' | 'csv';
+
+/** A file the worker made for the page to download. */
+export interface ExportedFile {
+  name: string;
+  /** MIME type. */
+  type: string;
+  bytes: Uint8Array;
+}
+
 /** Which runs to train: the side-by-side comparison, or one run alone. */
 export type RunMode = 'compare' | 'ce' | 'opl';
 
@@ -48,6 +59,13 @@ export type ToTrainer =
   | { type: 'setLoss'; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
   /** The user's own CIFAR files (binary, .tar or .tar.gz): once read they replace that data set for later sessions. */
   | { type: 'loadFiles'; files: File[] }
+  /** Make an export of the session (`run` picks the run for 'model' and 'projector'); answered by exported / exportFailed. */
+  | { type: 'export'; what: ExportKind; run?: number }
+  /**
+   * Show a run file: continue it where it stopped when its data is here and it has a state, else show its panels
+   * only. A bad file leaves the session as it is. `command` says how a snapshot was made.
+   */
+  | { type: 'openRun'; file: Blob; source: string; origin: 'import' | 'snapshot'; command?: string }
   /** Replace the session with a saved run, continued from its checkpoint (its curves are sent back first). */
   | { type: 'resume'; runId: string }
   /** Browser tests only (ignored outside `vite build --mode e2e`): make the worker throw or reject, uncaught. */
@@ -148,6 +166,25 @@ export type FromTrainer =
       /** Images in the smallest class of each split: the most trainPerClass / testPerClass can be. */
       perClass: { train: number; test: number };
     }
+  /** The files of an export (transferred), for the page to download. */
+  | { type: 'exported'; what: ExportKind; files: ExportedFile[] }
+  | { type: 'exportFailed'; what: ExportKind; message: string }
+  /** A run file is shown (after its data / history / embedding messages); the page adopts its settings. */
+  | {
+      type: 'runOpened';
+      origin: 'import' | 'snapshot';
+      source: string;
+      name: string;
+      savedAt: string;
+      settings: LabSettings;
+      command?: string;
+      /** True when its data is here and it has a state: it continues from where it stopped, with thumbnails. */
+      resumable: boolean;
+      /** Why it cannot continue, when it cannot. */
+      why?: string;
+    }
+  /** A run file could not be opened (one line); the page keeps what it shows. */
+  | { type: 'openRunFailed'; source: string; message: string }
   /** Dropped files could not be used (one line); the data in use is unchanged. */
   | { type: 'filesFailed'; message: string };
 

@@ -6,8 +6,11 @@ import type { StepReport, Trainer } from '../core/trainer';
 import { activateBackend, listCandidates, markBroken, selectBackend, type ActiveBackend } from './backends';
 import { readDroppedData } from './droppedData';
 import { describeOutOfMemory, isOutOfMemory } from './faults';
+import type { SavedRun } from '../core/io/runFile';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
-import type { FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
+import type { ExportKind, FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
+import { exportSession } from './runExport';
+import { describeSavedRun, readRunBlob, readRunSettings } from './runImport';
 import { recordInHistory } from './runHistory';
 import { createRunSaver } from './runSaver';
 import {
@@ -263,12 +266,100 @@ async function runLoop(s: Session): Promise<void> {
   setPhase('running');
   while (running && s === session && !s.done) {
     await advance(s);
+    await runBetweenSteps();
     await yieldToEvents();
   }
+  await runBetweenSteps(); // asked for during the last step
   if (s !== session) return;
   running = false;
   saver.saveProgress(s, true);
   setPhase(s.done ? 'done' : 'paused');
+}
+
+/** Work that reads the trainer (exports) asked for while it trains: done between two steps of the loop. */
+const betweenSteps: Array<() => Promise<void>> = [];
+
+async function runBetweenSteps(): Promise<void> {
+  while (betweenSteps.length > 0) await betweenSteps.shift()?.();
+}
+
+/** Run `task` on the trainer now if nothing trains, else between the next two steps. */
+function withTrainer(task: () => Promise<void>): void {
+  if (running) betweenSteps.push(task);
+  else exclusive(task);
+}
+
+/** Make an export of the current session and send its files; a failure is one line, nothing else changes. */
+async function exportFiles(what: ExportKind, run: number): Promise<void> {
+  const s = session;
+  try {
+    if (!s) throw new Error('no trained session to export here (a run file shown without its data cannot be exported again)');
+    const files = await exportSession(s, what, run);
+    post({ type: 'exported', what, files }, files.map((f) => f.bytes.buffer as ArrayBuffer));
+  } catch (err) {
+    post({ type: 'exportFailed', what, message: describe(err) });
+  }
+}
+
+/** Why a saved run cannot continue here (null: it can): no state, or the data it trained on is not this data. */
+async function findWhyNotResumable(run: SavedRun, settings: LabSettings): Promise<string | null> {
+  if (!run.state) return 'it holds metrics only, no model state';
+  let data: LoadedDataset;
+  try {
+    data = await getDataset(settings.dataset);
+  } catch {
+    return `its data set (${settings.dataset}) is not here`;
+  }
+  try {
+    const split = cutSubset(data, settings);
+    const same = split.train.classNames.join('\n') === run.classNames.join('\n') && split.train.count === run.data.trainCount && split.test.count === run.data.testCount;
+    return same ? null : 'the data here is not the data it trained on';
+  } catch (err) {
+    return `the data here does not fit it (${describe(err)})`;
+  }
+}
+
+/**
+ * Show a run file in place of the session: continued from its state when its data is here, else its panels
+ * only. The file is read and checked first; a bad one is one line and the session is left as it was.
+ */
+async function openRunFile(m: Extract<ToTrainer, { type: 'openRun' }>): Promise<void> {
+  let run: SavedRun;
+  let settings: LabSettings;
+  try {
+    run = await readRunBlob(m.file);
+    settings = readRunSettings(run);
+  } catch (err) {
+    post({ type: 'openRunFailed', source: m.source, message: describe(err) });
+    return;
+  }
+  const notHere = await findWhyNotResumable(run, settings);
+  const previous = session;
+  session = null;
+  running = false;
+  const id = ++sessionId;
+  exclusive(async () => {
+    disposeQuietly(previous?.trainer);
+    let why = notHere;
+    if (!why && run.state) {
+      const checkpoint = { step: run.state.step, state: run.state };
+      const origin = { runId: null, runName: run.name, createdAt: run.savedAt, history: run.history, checkpoint, savedCheckpointStep: null, embedding: run.embedding };
+      try {
+        await openSession(settings, id, origin);
+      } catch (err) {
+        why = `it could not continue here (${describe(err)})`;
+      }
+    }
+    if (id !== sessionId) return;
+    if (why) {
+      session = null;
+      const { messages, transfer } = describeSavedRun(run, settings);
+      for (const message of messages) post(message, message.type === 'embedding' ? transfer : []);
+      setPhase('done', 'a saved run, shown without training');
+    }
+    const { origin, source, command } = m;
+    post({ type: 'runOpened', origin, source, command, name: run.name, savedAt: run.savedAt, settings, resumable: !why, why: why ?? undefined });
+  });
 }
 
 /** Bumped by every drop: a newer drop supersedes one still being read. */
@@ -342,6 +433,7 @@ function handle(message: ToTrainer): void {
         const s = running ? current() : null;
         if (s) await runLoop(s);
         else running = false;
+        await runBetweenSteps();
       });
       return;
     case 'pause':
@@ -370,6 +462,12 @@ function handle(message: ToTrainer): void {
     }
     case 'loadFiles':
       void loadFiles(message.files);
+      return;
+    case 'export':
+      withTrainer(() => exportFiles(message.what, message.run ?? 0));
+      return;
+    case 'openRun':
+      void openRunFile(message);
       return;
     case 'fault':
       // Browser tests only: an error nothing catches, the way a bug would surface.

@@ -1,0 +1,110 @@
+// Opening a .oplrun file (imported by the user, or a shipped snapshot) in the training worker: read and check it
+// (the core checks the file, this host checks its own settings record), and build the messages that show a run
+// whose data is not here (its panels only, no thumbnails, no training).
+import { createBatchSampler } from '../core/data/batches';
+import { DEFAULT_MAX_RUN_FILE_BYTES, decodeRunFile, RunFileError, type SavedRun } from '../core/io/runFile';
+import { createRng } from '../core/rng';
+import type { FromTrainer, LabSettings } from './protocol';
+import { buildRuns, checkSettings } from './trainConfig';
+
+type Kind = 'int' | 'number' | 'bool' | readonly string[];
+
+/** Every LabSettings field and what it must hold; a run file's settings record is checked against this. */
+const SETTING_KINDS: Record<keyof LabSettings, Kind> = {
+  dataset: ['cifar10', 'cifar100'],
+  classes: 'int',
+  trainPerClass: 'int',
+  testPerClass: 'int',
+  model: ['resnet8', 'resnet14', 'resnet20'],
+  width: 'int',
+  batchSize: 'int',
+  lr: 'number',
+  epochs: 'int',
+  seed: 'int',
+  mode: ['compare', 'ce', 'opl'],
+  gamma: 'number',
+  lambda: 'number',
+  absNegative: 'bool',
+  backend: ['auto', 'webgpu', 'webgl', 'wasm'],
+  logEvery: 'int',
+  embedCount: 'int',
+};
+
+function fits(value: unknown, kind: Kind): boolean {
+  if (kind === 'int') return typeof value === 'number' && Number.isInteger(value);
+  if (kind === 'number') return typeof value === 'number' && Number.isFinite(value);
+  if (kind === 'bool') return typeof value === 'boolean';
+  return typeof value === 'string' && kind.includes(value);
+}
+
+/**
+ * Read a run file from a Blob, refusing one over the size cap before reading it.
+ * @throws RunFileError (one line) for an oversized, truncated, corrupted or foreign file.
+ */
+export async function readRunBlob(file: Blob, maxBytes = DEFAULT_MAX_RUN_FILE_BYTES): Promise<SavedRun> {
+  if (file.size > maxBytes) throw new RunFileError(`the file is ${(file.size / 2 ** 20).toFixed(0)} MB, more than the ${maxBytes / 2 ** 20} MB a run file may be`);
+  return decodeRunFile(new Uint8Array(await file.arrayBuffer()), { maxBytes });
+}
+
+/**
+ * The page settings a run file carries, checked field by field and against the file's own config and classes;
+ * the loss weights are those in force when it was saved.
+ * @throws RunFileError naming the first field that does not fit.
+ */
+export function readRunSettings(run: SavedRun): LabSettings {
+  const record = run.settings;
+  for (const [key, kind] of Object.entries(SETTING_KINDS)) {
+    if (!fits(record[key], kind)) throw new RunFileError(`run file: settings.${key} is missing or not ${Array.isArray(kind) ? kind.join(' / ') : `a ${kind}`}`);
+  }
+  const settings = { ...(record as unknown as LabSettings) };
+  try {
+    checkSettings(settings);
+  } catch (err) {
+    throw new RunFileError(`run file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (buildRuns(settings).length !== run.config.runs.length) throw new RunFileError(`run file: settings.mode ${settings.mode} does not match its ${run.config.runs.length} runs`);
+  if (settings.classes !== run.classNames.length) throw new RunFileError(`run file: settings.classes ${settings.classes} but ${run.classNames.length} class names`);
+  const runs = run.state?.runs ?? run.config.runs;
+  const { gamma, lambda, absNegative } = runs[runs.length - 1].loss;
+  return { ...settings, gamma, lambda, absNegative };
+}
+
+/** The last step a run's history or state reaches. */
+export function findLastStep(run: SavedRun): number {
+  const last = <T extends { step: number }>(list: T[]) => (list.length > 0 ? list[list.length - 1].step : 0);
+  const { progress, evaluations } = run.history;
+  return Math.max(run.state?.step ?? 0, last(progress), last(evaluations));
+}
+
+/**
+ * The messages that put a saved run's panels on the page without a trainer (its data is not here, or it has no
+ * state): the data it trained on, its history, its last embedding (no images). Copies the embedding's arrays.
+ */
+export function describeSavedRun(run: SavedRun, settings: LabSettings): { messages: FromTrainer[]; transfer: ArrayBuffer[] } {
+  const stepsPerEpoch = createBatchSampler(run.data.trainCount, run.config.batchSize, createRng(0)).stepsPerEpoch;
+  const step = findLastStep(run);
+  const lastProgress = run.history.progress[run.history.progress.length - 1];
+  const messages: FromTrainer[] = [
+    {
+      type: 'data',
+      classNames: [...run.classNames],
+      trainCount: run.data.trainCount,
+      testCount: run.data.testCount,
+      stepsPerEpoch,
+      totalSteps: run.totalSteps,
+      runNames: run.config.runs.map((r) => r.name),
+      allClassNames: [...run.classNames],
+      availablePerClass: { train: settings.trainPerClass, test: settings.testPerClass },
+    },
+    { type: 'history', runId: null, step, epoch: Math.floor(Math.max(step - 1, 0) / stepsPerEpoch), lr: lastProgress?.lr ?? 0, history: run.history, settings },
+  ];
+  const transfer: ArrayBuffer[] = [];
+  const e = run.embedding;
+  if (e) {
+    const features = e.features.map((f) => f.slice());
+    const labels = e.labels.slice();
+    messages.push({ type: 'embedding', step: e.step, features, labels, dim: e.dim });
+    transfer.push(...features.map((f) => f.buffer as ArrayBuffer), labels.buffer as ArrayBuffer);
+  }
+  return { messages, transfer };
+}

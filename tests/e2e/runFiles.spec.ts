@@ -1,0 +1,167 @@
+// Run files and exports on the real page after a real (tiny, WASM) run: every export is a real download
+// (Playwright's download event); the LayersModel loads with tf.loadLayersModel in Node; a run saved on one page
+// and opened on a fresh one reproduces its panels; corrupted, truncated and foreign files give one line and
+// leave the page as it was; a shipped snapshot shows at once, before anything trains.
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { expect, test, type Page } from '@playwright/test';
+import { serializeSettings } from '../../src/ui/settings';
+import { TINY } from './support';
+import { followRun, openLab, panel, waitForPhase } from './lab';
+
+const RUNS = ['CE', 'CE + OPL'];
+const TINY_WASM = `#${serializeSettings({ ...TINY, backend: 'wasm' })}`;
+
+/** Run `click` and collect the `count` downloads it starts, by suggested name. */
+async function downloads(page: Page, count: number, click: () => Promise<void>): Promise<Map<string, Buffer>> {
+  const got = new Map<string, Buffer>();
+  const all = new Promise<void>((resolve) => {
+    const onDownload = async (d: import('@playwright/test').Download) => {
+      got.set(d.suggestedFilename(), readFileSync(await d.path()));
+      if (got.size === count) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    };
+    page.on('download', onDownload);
+  });
+  await click();
+  await all;
+  return got;
+}
+
+/** The numbers table of every run, as text. */
+async function readNumbers(page: Page): Promise<string[][]> {
+  return Promise.all(RUNS.map((run) => panel(page, run, 'Numbers').locator('tbody tr').allTextContents()));
+}
+
+const exportButton = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+
+/** The run saved by the first test, reused by the ones after it. */
+let saved: { bytes: Buffer; name: string; numbers: string[][] } | null = null;
+
+test.describe.configure({ mode: 'serial' });
+
+test('a trained run exports its run file, metrics CSV, LayersModel and Projector features as real downloads', async ({ page }) => {
+  await openLab(page, TINY_WASM);
+  await waitForPhase(page, 'ready', 120_000);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await followRun(page, 'done', { timeout: 10 * 60_000 });
+  const numbers = await readNumbers(page);
+  expect(numbers[0].length).toBeGreaterThan(2);
+
+  const run = await downloads(page, 1, () => exportButton(page, 'Save run (.oplrun)').click());
+  const [[name, bytes]] = [...run];
+  expect(name).toMatch(/\.oplrun$/);
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x4f, 0x50, 0x4c, 0x52, 0x55, 0x4e, 0x0a]);
+  saved = { bytes, name, numbers };
+
+  const csv = (await downloads(page, 1, () => exportButton(page, 'Metrics CSV').click())).get('metrics.csv')?.toString('utf8') ?? '';
+  const rows = csv.trim().split('\n');
+  // Four logged steps of two runs, plus one evaluation each, at least; the header names the columns.
+  expect(rows[0]).toMatch(/step/);
+  expect(rows.length).toBeGreaterThanOrEqual(1 + 4 * 2);
+  expect(csv).toContain('CE + OPL');
+
+  const projector = await downloads(page, 2, () => exportButton(page, 'Export CE + OPL features (Embedding Projector)').click());
+  const tensors = projector.get('tensors.tsv')?.toString('utf8').trim().split('\n') ?? [];
+  const metadata = projector.get('metadata.tsv')?.toString('utf8').trim().split('\n') ?? [];
+  expect(tensors).toHaveLength(TINY.embedCount);
+  expect(tensors[0].split('\t')).toHaveLength(4 * TINY.width); // 4w-dimensional features
+  expect(tensors.every((row) => row.split('\t').every((v) => Number.isFinite(Number(v))))).toBe(true);
+  expect(metadata).toHaveLength(TINY.embedCount + 1); // a header row, then one per point
+  expect(metadata.slice(1).every((row) => /airplane|automobile/.test(row))).toBe(true);
+
+  const model = await downloads(page, 2, () => exportButton(page, 'Export CE model (TensorFlow.js)').click());
+  const modelJson = JSON.parse(model.get('model.json')?.toString('utf8') ?? '{}');
+  const weights = model.get('weights.bin') as Buffer;
+  expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
+  // tf.loadLayersModel in Node, from the two downloaded files.
+  await tf.setBackend('cpu');
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length);
+  const loaded = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData }),
+  );
+  const logits = tf.tidy(() => loaded.predict(tf.randomUniform([3, 32, 32, 3], 0, 255)) as tf.Tensor);
+  expect(logits.shape).toEqual([3, 2]);
+  expect([...(await logits.data())].every(Number.isFinite)).toBe(true);
+  logits.dispose();
+  loaded.dispose();
+});
+
+test('a run file opened on a fresh page reproduces its panels and numbers', async ({ page }) => {
+  test.skip(!saved, 'needs the run file of the first test');
+  const run = saved as NonNullable<typeof saved>;
+  await openLab(page, '#backend=wasm');
+  await waitForPhase(page, 'ready', 120_000);
+  await page.getByLabel('Open a run file').setInputFiles({ name: run.name, mimeType: 'application/octet-stream', buffer: run.bytes });
+  const banner = page.getByRole('region', { name: 'Imported run' });
+  await expect(banner).toContainText('Imported run file');
+  await expect(banner).toContainText('It trained all its steps');
+  expect(await readNumbers(page)).toEqual(run.numbers);
+  for (const name of RUNS) {
+    await expect(panel(page, name, 'Feature map').getByText('UMAP epoch 200 / 200')).toBeVisible({ timeout: 60_000 });
+    expect(await panel(page, name, 'Curves').locator('path.recharts-line-curve').count()).toBeGreaterThanOrEqual(5);
+  }
+  // The settings in the URL are the run's.
+  expect(page.url()).toContain('classes=2');
+  expect(page.url()).toContain('width=4');
+});
+
+/** Drop one file on the page, as a person drags it from the desktop. */
+async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    ({ name, base64 }) => {
+      const raw = atob(base64);
+      const data = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) data[i] = raw.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name));
+      return dt;
+    },
+    { name, base64: bytes.toString('base64') },
+  );
+  for (const type of ['dragenter', 'dragover', 'drop']) await page.dispatchEvent('main', type, { dataTransfer: transfer });
+}
+
+test('corrupted, truncated and foreign run files give one line; the page keeps its run', async ({ page }) => {
+  test.skip(!saved, 'needs the run file of the first test');
+  const run = saved as NonNullable<typeof saved>;
+  await openLab(page, '#backend=wasm');
+  await waitForPhase(page, 'ready', 120_000);
+  await page.getByLabel('Open a run file').setInputFiles({ name: run.name, mimeType: 'application/octet-stream', buffer: run.bytes });
+  await expect(page.getByRole('region', { name: 'Imported run' })).toBeVisible();
+  const flipped = Buffer.from(run.bytes);
+  flipped[Math.floor(flipped.length / 2)] ^= 0xff;
+  const cases: { what: string; name: string; bytes: Buffer; expect: RegExp }[] = [
+    { what: 'truncated', name: 'half.oplrun', bytes: run.bytes.subarray(0, Math.floor(run.bytes.length / 2)), expect: /half\.oplrun/ },
+    { what: 'one byte flipped', name: 'flipped.oplrun', bytes: flipped, expect: /flipped\.oplrun/ },
+    { what: 'a PNG renamed', name: 'picture.oplrun', bytes: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), expect: /picture\.oplrun/ },
+    { what: 'empty', name: 'empty.oplrun', bytes: Buffer.alloc(0), expect: /empty\.oplrun/ },
+  ];
+  const alert = page.locator('.run-files [role=alert]');
+  for (const c of cases) {
+    await dropFile(page, c.name, c.bytes);
+    await expect(alert, c.what).toContainText(c.expect);
+    await expect(alert, c.what).toContainText(/^Could not open [^\n]+$/);
+    console.log(`${c.what}: ${await alert.textContent()}`);
+    // The run shown before stays, numbers and all.
+    await expect(page.getByRole('region', { name: 'Imported run' })).toBeVisible();
+    expect(await readNumbers(page), c.what).toEqual(run.numbers);
+  }
+});
+
+test('a shipped snapshot shows its trained panels at once, labelled with its command', async ({ page }) => {
+  test.skip(!saved, 'needs the run file of the first test');
+  const run = saved as NonNullable<typeof saved>;
+  const command = 'npm run train -- --loss both --classes 2 --train-per-class 16 --seed 1 --save-run tiny.oplrun';
+  // The site's snapshots folder, served with a run file made by the first test.
+  await page.route('**/snapshots/index.json', (route) => route.fulfill({ json: { snapshots: [{ file: 'tiny.oplrun', title: 'Tiny', command }] } }));
+  await page.route('**/snapshots/tiny.oplrun', (route) => route.fulfill({ body: run.bytes, contentType: 'application/octet-stream' }));
+  await openLab(page, '#backend=wasm');
+  await page.getByRole('button', { name: 'Show trained snapshot' }).click();
+  const banner = page.getByRole('region', { name: 'Trained snapshot' });
+  await expect(banner).toContainText(command);
+  expect(await readNumbers(page)).toEqual(run.numbers);
+  await expect(panel(page, 'CE', 'Feature map').getByText('UMAP epoch 200 / 200')).toBeVisible({ timeout: 60_000 });
+});
