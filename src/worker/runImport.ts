@@ -37,6 +37,13 @@ function fits(value: unknown, kind: Kind): boolean {
   return typeof value === 'string' && kind.includes(value);
 }
 
+function describeKind(kind: Kind): string {
+  if (kind === 'int') return 'a whole number';
+  if (kind === 'number') return 'a finite number';
+  if (kind === 'bool') return 'true or false';
+  return kind.join(' / ');
+}
+
 /**
  * Read a run file from a Blob, refusing one over the size cap before reading it.
  * @throws RunFileError (one line) for an oversized, truncated, corrupted or foreign file.
@@ -54,7 +61,7 @@ export async function readRunBlob(file: Blob, maxBytes = DEFAULT_MAX_RUN_FILE_BY
 export function readRunSettings(run: SavedRun): LabSettings {
   const record = run.settings;
   for (const [key, kind] of Object.entries(SETTING_KINDS)) {
-    if (!fits(record[key], kind)) throw new RunFileError(`run file: settings.${key} is missing or not ${Array.isArray(kind) ? kind.join(' / ') : `a ${kind}`}`);
+    if (!fits(record[key], kind)) throw new RunFileError(`run file: settings.${key} is missing or not ${describeKind(kind)}`);
   }
   const settings = { ...(record as unknown as LabSettings) };
   try {
