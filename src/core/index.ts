@@ -5,7 +5,7 @@ export { softmaxCrossEntropy } from './losses/crossEntropy';
 export { computeObjective, type LossSpec, type ObjectiveParts } from './losses/objective';
 export { buildResNet, BLOCKS_PER_STAGE, type ModelName, type ResNet, type ResNetConfig } from './models/resnet';
 export { createTrainer, type Trainer, type StepReport, type StepMetrics, type EvalReport, type Embedding, type CreateTrainerOptions } from './trainer';
-export { TrainerStateError, type TrainerState, type TensorRecord, type PendingMetrics } from './trainerState';
+export { TrainerStateError, findNonFiniteRuns, type TrainerState, type TensorRecord, type PendingMetrics } from './trainerState';
 export { DEFAULT_TRAIN_CONFIG, DEFAULT_OPL, pairedRuns, type TrainConfig, type RunSpec } from './config';
 export { computeLearningRate, REFERENCE_DECAY_AT, type LrSchedule } from './schedule';
 export { createSgd, type Sgd } from './optim/sgd';

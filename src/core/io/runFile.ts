@@ -51,6 +51,7 @@ export interface SavedRun {
   /** Which data it trained on. */
   data: { dataset: string; trainCount: number; testCount: number };
   totalSteps: number;
+  /** May run past state.step: a run that diverged keeps its last good checkpoint and what it logged after it. */
   history: RunHistory;
   /** null: metrics only, cannot resume. */
   state: TrainerState | null;

@@ -119,10 +119,10 @@ function checkTensorMap(value: unknown, path: string): void {
   }
 }
 
-function checkState(value: unknown, runCount: number, totalSteps: number): number {
+function checkState(value: unknown, runCount: number, totalSteps: number): void {
   const s = checkObject(value, 'state');
   if (s.version !== 1) fail('state.version', 'must be 1');
-  const step = checkInt(s.step, 'state.step', 0, totalSteps);
+  checkInt(s.step, 'state.step', 0, totalSteps);
   checkRuns(s.runs, 'state.runs', runCount);
   checkArray(s.weights, 'state.weights', runCount).forEach((w, r) => checkTensorMap(w, `state.weights[${r}]`));
   checkArray(s.momentum, 'state.momentum', runCount).forEach((m, r) => checkTensorMap(m, `state.momentum[${r}]`));
@@ -132,7 +132,6 @@ function checkState(value: unknown, runCount: number, totalSteps: number): numbe
     checkInt(p.steps, 'state.pending.steps', 1);
     checkNumbers(p.sums, 'state.pending.sums', runCount * STEP_METRICS.length);
   }
-  return step;
 }
 
 function checkEmbedding(value: unknown, runCount: number, classCount: number, testCount: number, totalSteps: number): void {
@@ -153,7 +152,7 @@ function checkEmbedding(value: unknown, runCount: number, classCount: number, te
   checkArray(e.features, 'embedding.features', runCount).forEach((f, r) => checkFloat32(f, `embedding.features[${r}]`, count * dim));
 }
 
-function checkHistory(value: unknown, runCount: number, classCount: number, totalSteps: number): number {
+function checkHistory(value: unknown, runCount: number, classCount: number, totalSteps: number): void {
   const h = checkObject(value, 'history');
   let last = 0;
   checkArray(h.progress, 'history.progress').forEach((entry, i) => {
@@ -196,7 +195,6 @@ function checkHistory(value: unknown, runCount: number, classCount: number, tota
     checkFinite(loss.lambda, `${path}.loss.lambda`);
     checkBoolean(loss.absNegative, `${path}.loss.absNegative`);
   });
-  return Math.max(last, lastEval);
 }
 
 /**
@@ -220,11 +218,9 @@ export function checkSavedRun(doc: unknown): SavedRun {
   checkInt(data.trainCount, 'data.trainCount', 1);
   const testCount = checkInt(data.testCount, 'data.testCount', 1);
   const totalSteps = checkInt(run.totalSteps, 'totalSteps', 1);
-  const lastLogged = checkHistory(run.history, runCount, classNames.length, totalSteps);
-  if (run.state !== null) {
-    const step = checkState(run.state, runCount, totalSteps);
-    if (lastLogged > step) fail('history', `reaches step ${lastLogged}, past the saved state's step ${step}`);
-  }
+  // The history may run past the state: a run that diverged keeps its last good checkpoint and what it logged after.
+  checkHistory(run.history, runCount, classNames.length, totalSteps);
+  if (run.state !== null) checkState(run.state, runCount, totalSteps);
   if (run.embedding !== null) checkEmbedding(run.embedding, runCount, classNames.length, testCount, totalSteps);
   return run as unknown as SavedRun;
 }
