@@ -88,7 +88,7 @@ export interface RunStore {
 }
 
 function describeError(error: DOMException | null | undefined, what: string): Error {
-  if (error?.name === 'QuotaExceededError') return new StorageFullError(`storage is full: ${what} was not saved`);
+  if (error?.name === 'QuotaExceededError') return new StorageFullError(`storage is full: ${what} could not be saved`);
   return new Error(`${what} failed: ${error?.message || error?.name || 'unknown IndexedDB error'}`);
 }
 

@@ -1,6 +1,7 @@
 // Test page script: starts the real training and UMAP workers and exposes a small API on `window` for the
 // Playwright specs, recording every message (large buffers summarised) and echoing them into the page.
 import type { FromTrainer, FromUmap, ToTrainer } from '../../src/worker/protocol';
+import { openRunStore } from '../../src/worker/runStore';
 
 /** A message as recorded for the tests: typed arrays replaced by a summary, plus the arrival time. */
 export type Recorded = Record<string, unknown> & { type: string; at: number };
@@ -13,6 +14,8 @@ export interface Harness {
   fitLatestEmbedding(id: number, epochs: number, seed: number): Promise<Recorded[]>;
   /** Two fits in a row: the first must be superseded; resolves with every message of both ids. */
   fitTwice(epochs: number): Promise<Recorded[]>;
+  /** What the run store holds for a saved run (typed arrays summarised), read from the page; null if none. */
+  readSavedRun(id: string): Promise<Recorded | null>;
 }
 
 declare global {
@@ -67,6 +70,15 @@ function collectUmap(ids: number[], epochs: number): Promise<Recorded[]> {
 
 window.harness = {
   messages,
+  async readSavedRun(id) {
+    const store = await openRunStore();
+    try {
+      const run = await store.readRun(id);
+      return run ? { ...(summarise(run) as Record<string, unknown>), type: 'savedRun', at: Math.round(performance.now() - start) } : null;
+    } finally {
+      store.close();
+    }
+  },
   send(message) {
     trainer.postMessage(message);
   },
