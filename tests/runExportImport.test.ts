@@ -12,7 +12,7 @@ import { createTrainer } from '../src/core/trainer';
 import type { LabSettings } from '../src/worker/protocol';
 import { exportSession } from '../src/worker/runExport';
 import { createHistory, recordInHistory } from '../src/worker/runHistory';
-import { describeSavedRun, readRunBlob, readRunSettings } from '../src/worker/runImport';
+import { describeSavedRun, findConfigDifference, readRunBlob, readRunSettings } from '../src/worker/runImport';
 import type { Session } from '../src/worker/session';
 import { toTrainConfig } from '../src/worker/trainConfig';
 import { requireSharedData } from './helpers/sharedData';
@@ -137,4 +137,11 @@ cifar10.it('says there are no features yet before the first epoch ends', async (
   await expect(exportSession(early, 'projector', 0)).rejects.toThrow(/no test features yet/);
   await expect(exportSession(early, 'model', 5)).rejects.toThrow(/no run 6/);
   early.trainer.dispose();
+});
+
+cifar10.it('tells when a run was trained with options the page does not set, and takes a CLI backend as auto', async () => {
+  const { run } = await exportRun(session);
+  expect(findConfigDifference(run, readRunSettings(run))).toBeNull();
+  expect(findConfigDifference({ ...run, config: { ...run.config, augment: false } }, SETTINGS)).toMatch(/augment = false/);
+  expect(readRunSettings({ ...run, settings: { ...SETTINGS, backend: 'cpu' } }).backend).toBe('auto');
 });

@@ -5,9 +5,12 @@ import { createBatchSampler } from '../core/data/batches';
 import { DEFAULT_MAX_RUN_FILE_BYTES, decodeRunFile, RunFileError, type SavedRun } from '../core/io/runFile';
 import { createRng } from '../core/rng';
 import type { FromTrainer, LabSettings } from './protocol';
-import { buildRuns, checkSettings } from './trainConfig';
+import { buildRuns, checkSettings, toTrainConfig } from './trainConfig';
 
-type Kind = 'int' | 'number' | 'bool' | readonly string[];
+type Kind = 'int' | 'number' | 'bool' | 'string' | readonly string[];
+
+/** Backends this page can run; a run file's other choice (the CLI's 'cpu') becomes 'auto'. */
+const PAGE_BACKENDS: readonly string[] = ['auto', 'webgpu', 'webgl', 'wasm'];
 
 /** Every LabSettings field and what it must hold; a run file's settings record is checked against this. */
 const SETTING_KINDS: Record<keyof LabSettings, Kind> = {
@@ -25,7 +28,7 @@ const SETTING_KINDS: Record<keyof LabSettings, Kind> = {
   gamma: 'number',
   lambda: 'number',
   absNegative: 'bool',
-  backend: ['auto', 'webgpu', 'webgl', 'wasm'],
+  backend: 'string',
   logEvery: 'int',
   embedCount: 'int',
 };
@@ -34,6 +37,7 @@ function fits(value: unknown, kind: Kind): boolean {
   if (kind === 'int') return typeof value === 'number' && Number.isInteger(value);
   if (kind === 'number') return typeof value === 'number' && Number.isFinite(value);
   if (kind === 'bool') return typeof value === 'boolean';
+  if (kind === 'string') return typeof value === 'string';
   return typeof value === 'string' && kind.includes(value);
 }
 
@@ -41,6 +45,7 @@ function describeKind(kind: Kind): string {
   if (kind === 'int') return 'a whole number';
   if (kind === 'number') return 'a finite number';
   if (kind === 'bool') return 'true or false';
+  if (kind === 'string') return 'text';
   return kind.join(' / ');
 }
 
@@ -64,6 +69,7 @@ export function readRunSettings(run: SavedRun): LabSettings {
     if (!fits(record[key], kind)) throw new RunFileError(`run file: settings.${key} is missing or not ${describeKind(kind)}`);
   }
   const settings = { ...(record as unknown as LabSettings) };
+  if (!PAGE_BACKENDS.includes(settings.backend)) settings.backend = 'auto';
   try {
     checkSettings(settings);
   } catch (err) {
@@ -74,6 +80,21 @@ export function readRunSettings(run: SavedRun): LabSettings {
   const runs = run.state?.runs ?? run.config.runs;
   const { gamma, lambda, absNegative } = runs[runs.length - 1].loss;
   return { ...settings, gamma, lambda, absNegative };
+}
+
+/**
+ * Where the run's training config differs from the one the page would build from its settings (a CLI run with
+ * options the page does not offer, e.g. --no-augment): one line, or null when the page would train it the same.
+ */
+export function findConfigDifference(run: SavedRun, settings: LabSettings): string | null {
+  const ours = toTrainConfig(settings);
+  for (const key of Object.keys(ours) as (keyof typeof ours)[]) {
+    if (key === 'runs' || key === 'epochs') continue; // loss weights may change in a run; epochs bound only the end
+    if (JSON.stringify(ours[key]) !== JSON.stringify(run.config[key])) return `it was trained with ${key} = ${JSON.stringify(run.config[key])}, which this page does not set`;
+  }
+  const kinds = (runs: { name: string; loss: { kind: string } }[]) => runs.map((r) => `${r.name}:${r.loss.kind}`).join(',');
+  if (kinds(ours.runs) !== kinds(run.config.runs)) return 'its runs are not the ones this page trains';
+  return null;
 }
 
 /** The last step a run's history or state reaches. */

@@ -10,7 +10,7 @@ import type { SavedRun } from '../core/io/runFile';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
 import type { ExportKind, FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
 import { exportSession } from './runExport';
-import { describeSavedRun, readRunBlob, readRunSettings } from './runImport';
+import { describeSavedRun, findConfigDifference, readRunBlob, readRunSettings } from './runImport';
 import { recordInHistory } from './runHistory';
 import { createRunSaver } from './runSaver';
 import {
@@ -304,6 +304,8 @@ async function exportFiles(what: ExportKind, run: number): Promise<void> {
 /** Why a saved run cannot continue here (null: it can): no state, or the data it trained on is not this data. */
 async function findWhyNotResumable(run: SavedRun, settings: LabSettings): Promise<string | null> {
   if (!run.state) return 'it holds metrics only, no model state';
+  const config = findConfigDifference(run, settings);
+  if (config) return config;
   let data: LoadedDataset;
   try {
     data = await getDataset(settings.dataset);

@@ -1,13 +1,18 @@
 // Run files and exports on the real page after a real (tiny, WASM) run: every export is a real download
 // (Playwright's download event); the LayersModel loads with tf.loadLayersModel in Node; a run saved on one page
 // and opened on a fresh one reproduces its panels; corrupted, truncated and foreign files give one line and
-// leave the page as it was; a shipped snapshot shows at once, before anything trains.
-import { readFileSync } from 'node:fs';
+// leave the page as it was; a snapshot made by the CLI shows at once, before anything trains; a run whose data
+// is not here shows its panels without training.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { decodeRunFile } from '../../src/core/io/runFile';
 import { expect, test, type Page } from '@playwright/test';
 import { serializeSettings } from '../../src/ui/settings';
 import { TINY } from './support';
-import { followRun, openLab, panel, waitForPhase } from './lab';
+import { followRun, openLab, panel, statusLine, waitForPhase } from './lab';
 
 const RUNS = ['CE', 'CE + OPL'];
 const TINY_WASM = `#${serializeSettings({ ...TINY, backend: 'wasm' })}`;
@@ -151,17 +156,92 @@ test('corrupted, truncated and foreign run files give one line; the page keeps i
   }
 });
 
-test('a shipped snapshot shows its trained panels at once, labelled with its command', async ({ page }) => {
-  test.skip(!saved, 'needs the run file of the first test');
-  const run = saved as NonNullable<typeof saved>;
-  const command = 'npm run train -- --loss both --classes 2 --train-per-class 16 --seed 1 --save-run tiny.oplrun';
-  // The site's snapshots folder, served with a run file made by the first test.
-  await page.route('**/snapshots/index.json', (route) => route.fulfill({ json: { snapshots: [{ file: 'tiny.oplrun', title: 'Tiny', command }] } }));
-  await page.route('**/snapshots/tiny.oplrun', (route) => route.fulfill({ body: run.bytes, contentType: 'application/octet-stream' }));
-  await openLab(page, '#backend=wasm');
-  await page.getByRole('button', { name: 'Show trained snapshot' }).click();
-  const banner = page.getByRole('region', { name: 'Trained snapshot' });
-  await expect(banner).toContainText(command);
-  expect(await readNumbers(page)).toEqual(run.numbers);
-  await expect(panel(page, 'CE', 'Feature map').getByText('UMAP epoch 200 / 200')).toBeVisible({ timeout: 60_000 });
+/** The command that makes the snapshot below, as a person would type it (minus the output path). */
+const SNAPSHOT_ARGS = ['--data-dir', 'public/data/cifar10', '--loss', 'both', '--classes', '2', '--train-per-class', '16', '--test-per-class', '16', '--width', '4', '--batch', '8', '--lr', '0.05', '--gamma', '2', '--epochs', '2', '--seed', '1'];
+
+test('a snapshot made by the CLI shows its trained panels at once, labelled with its command, before anything trains', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'snapshot-'));
+  try {
+    const file = join(dir, 'tiny.oplrun');
+    execFileSync('npx', ['tsx', 'src/cli/train.ts', ...SNAPSHOT_ARGS, '--save-run', file], { stdio: 'pipe', timeout: 300_000 });
+    const bytes = readFileSync(file);
+    const run = decodeRunFile(new Uint8Array(bytes));
+    const command = `npm run train -- ${SNAPSHOT_ARGS.join(' ')} --save-run tiny.oplrun`;
+    // The site's snapshots folder, serving the file the CLI just wrote.
+    await page.route('**/snapshots/index.json', (route) => route.fulfill({ json: { snapshots: [{ file: 'tiny.oplrun', title: 'Tiny', command }] } }));
+    await page.route('**/snapshots/tiny.oplrun', (route) => route.fulfill({ body: bytes, contentType: 'application/octet-stream' }));
+    await openLab(page, '#backend=wasm');
+    await page.getByRole('button', { name: 'Show trained snapshot' }).click();
+    const banner = page.getByRole('region', { name: 'Trained snapshot' });
+    await expect(banner).toContainText(command);
+    await expect(banner).toContainText('It trained all its steps');
+    const last = run.history.evaluations[run.history.evaluations.length - 1];
+    for (const [r, name] of RUNS.entries()) {
+      const accuracy = panel(page, name, 'Numbers').locator('tbody tr', { hasText: 'Test accuracy' });
+      await expect(accuracy).toContainText(`${Math.round(last.reports[r].accuracy * 100)}%`);
+      await expect(panel(page, name, 'Feature map').getByText('UMAP epoch 200 / 200')).toBeVisible({ timeout: 60_000 });
+    }
+    await expect(statusLine(page)).toContainText(`step ${run.totalSteps} / ${run.totalSteps}`);
+    // Its data is here (the same seeded subset of the prepared CIFAR-10), so hovering shows the test image.
+    await expectThumbnailOnHover(page);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
+
+test('a run trained on data that is not here shows its panels without training', async ({ page }) => {
+  // Train the Tiny preset on the user's own files (real CIFAR-10 with other class names), save it, and open it on a
+  // fresh page that only has the prepared data.
+  const dir = mkdtempSync(join(tmpdir(), 'own-run-'));
+  const shared = resolve(process.cwd(), process.env.OPL_SHARED_DATA || '../shared/data', 'cifar10');
+  mkdirSync(join(dir, 'own'));
+  writeFileSync(join(dir, 'own', 'train.bin'), readFileSync(join(shared, 'train.bin')));
+  writeFileSync(join(dir, 'own', 'test.bin'), readFileSync(join(shared, 'test.bin')));
+  writeFileSync(join(dir, 'own', 'labels.txt'), 'plane\ncar\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n');
+  try {
+    await openLab(page, TINY_WASM);
+    await waitForPhase(page, 'ready', 120_000);
+    await page.getByLabel('Choose CIFAR files').setInputFiles(['train.bin', 'test.bin', 'labels.txt'].map((f) => join(dir, 'own', f)));
+    await expect(page.getByText(/Using your files/)).toBeVisible({ timeout: 120_000 });
+    await waitForPhase(page, 'ready', 120_000);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await followRun(page, 'done', { timeout: 10 * 60_000 });
+    const numbers = await readNumbers(page);
+    const [[name, bytes]] = [...(await downloads(page, 1, () => exportButton(page, 'Save run (.oplrun)').click()))];
+
+    const fresh = await page.context().newPage();
+    await openLab(fresh, '#backend=wasm');
+    await waitForPhase(fresh, 'ready', 120_000);
+    await fresh.getByLabel('Open a run file').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
+    const banner = fresh.getByRole('region', { name: 'Imported run' });
+    await expect(banner).toContainText('Shown without training: the data here is not the data it trained on');
+    expect(await readNumbers(fresh)).toEqual(numbers);
+    await expect(statusLine(fresh)).toContainText('plane, car');
+    await expect(exportButton(fresh, 'Save run (.oplrun)')).toBeDisabled();
+    await expect(panel(fresh, 'CE + OPL', 'Feature map').getByText('UMAP epoch 200 / 200')).toBeVisible({ timeout: 60_000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Hover a drawn point of the CE feature map: the card shows a test image (a photograph, many colours). */
+async function expectThumbnailOnHover(page: Page): Promise<void> {
+  const canvas = panel(page, 'CE', 'Feature map').locator('canvas.feature-map');
+  const point = await canvas.evaluate((node) => {
+    const c = node as HTMLCanvasElement;
+    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    const rect = c.getBoundingClientRect();
+    if (!data) return null;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] < 200) continue;
+      const px = (i / 4) % c.width;
+      const py = Math.floor(i / 4 / c.width);
+      return { x: ((px + 0.5) * rect.width) / c.width, y: ((py + 3) * rect.height) / c.height };
+    }
+    return null;
+  });
+  expect(point, 'a drawn point on the feature map').not.toBeNull();
+  await canvas.hover({ position: point as { x: number; y: number } });
+  const thumbnail = page.getByRole('tooltip').getByRole('img', { name: /^Test image: (airplane|automobile)$/ });
+  await expect(thumbnail).toBeVisible();
+}
