@@ -17,12 +17,14 @@ export class DroppedDataError extends Error {
 /** Reports how far the reading has got, 0..1, with what is being done. */
 export type DropProgress = (fraction: number, detail: string) => void;
 
+const formatMegabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MB`;
+
 const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const isTar = (name: string, b: Uint8Array) =>
   /\.(tar|tgz|tar\.gz)$/i.test(name) || (b.length >= 262 && new TextDecoder().decode(b.subarray(257, 262)) === 'ustar');
 
 /** Gunzip a file through DecompressionStream, refusing output past MAX_DROP_BYTES; progress by input consumed. */
-async function gunzip(file: File, onProgress: DropProgress): Promise<Uint8Array> {
+async function gunzip(file: File, onProgress: DropProgress, maxBytes: number): Promise<Uint8Array> {
   let consumed = 0;
   const counter = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
@@ -41,9 +43,9 @@ async function gunzip(file: File, onProgress: DropProgress): Promise<Uint8Array>
       const { done, value } = await reader.read();
       if (done) break;
       total += value.length;
-      if (total > MAX_DROP_BYTES) {
+      if (total > maxBytes) {
         await reader.cancel();
-        throw new DroppedDataError(`${file.name} unpacks to more than ${MAX_DROP_BYTES / 2 ** 20} MB: too large for a CIFAR data set`);
+        throw new DroppedDataError(`${file.name} unpacks to more than ${formatMegabytes(maxBytes)}: too large for a CIFAR data set`);
       }
       chunks.push(value);
     }
@@ -61,9 +63,9 @@ async function gunzip(file: File, onProgress: DropProgress): Promise<Uint8Array>
 }
 
 /** The named files a dropped file holds: itself, or an archive's members. */
-async function unpack(file: File, onProgress: DropProgress): Promise<NamedFile[]> {
+async function unpack(file: File, onProgress: DropProgress, maxBytes: number): Promise<NamedFile[]> {
   const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  const bytes = isGzip(head) ? await gunzip(file, onProgress) : new Uint8Array(await file.arrayBuffer());
+  const bytes = isGzip(head) ? await gunzip(file, onProgress, maxBytes) : new Uint8Array(await file.arrayBuffer());
   const name = file.name.replace(/\.gz$/i, '');
   if (!isTar(name, bytes) && !/\.tgz$/i.test(file.name)) return [{ name, bytes }];
   try {
@@ -75,20 +77,25 @@ async function unpack(file: File, onProgress: DropProgress): Promise<NamedFile[]
 
 /**
  * Read dropped files into a data set the worker can cut subsets from (the smallest class bounds the images
- * per class). Reports progress as it reads.
+ * per class). Reports progress as it reads. `maxBytes` caps the files and what they unpack to (MAX_DROP_BYTES).
  * @throws DroppedDataError or CifarFilesError (one-line messages) for oversized, truncated, corrupted or
  *   foreign files; nothing else changes.
  */
-export async function readDroppedData(files: File[], onProgress: DropProgress): Promise<{ data: LoadedDataset; source: string }> {
+export async function readDroppedData(
+  files: File[],
+  onProgress: DropProgress,
+  options: { maxBytes?: number } = {},
+): Promise<{ data: LoadedDataset; source: string }> {
+  const maxBytes = options.maxBytes ?? MAX_DROP_BYTES;
   if (files.length === 0) throw new DroppedDataError('no files were dropped');
   const size = files.reduce((n, f) => n + f.size, 0);
-  if (size > MAX_DROP_BYTES) {
-    throw new DroppedDataError(`the dropped files hold ${(size / 2 ** 20).toFixed(0)} MB, more than the ${MAX_DROP_BYTES / 2 ** 20} MB a CIFAR data set needs`);
+  if (size > maxBytes) {
+    throw new DroppedDataError(`the dropped files hold ${formatMegabytes(size)}, more than the ${formatMegabytes(maxBytes)} a CIFAR data set needs`);
   }
   const named: NamedFile[] = [];
   for (const [i, file] of files.entries()) {
     onProgress(i / files.length, `reading ${file.name}`);
-    named.push(...(await unpack(file, (f, detail) => onProgress((i + f) / files.length, detail))));
+    named.push(...(await unpack(file, (f, detail) => onProgress((i + f) / files.length, detail), maxBytes)));
   }
   onProgress(1, 'parsing the records');
   const set = readCifarFiles(named);
