@@ -1,18 +1,25 @@
 // The lab: settings (in the URL), the training worker, the UMAP workers and the panels, composed. Loss
 // weights changed during a session are sent to the worker as they change; everything else waits for Train
-// or Reset.
-import { useEffect } from 'react';
+// or Reset. Saved runs can be resumed, reopened (their panels replace the live ones) and compared.
+import { useEffect, useState } from 'react';
 import { BackendBadge } from './components/BackendBadge';
 import { Intro } from './components/Intro';
 import { NoticeList, type ShownNotice } from './components/NoticeList';
+import { PanelBoundary } from './components/PanelBoundary';
 import { PresetPicker } from './components/PresetPicker';
+import { ResumeOffer } from './components/ResumeOffer';
+import { RunComparison, type ComparedRun } from './components/RunComparison';
 import { RunControls } from './components/RunControls';
 import { RunGrid } from './components/RunGrid';
+import { canResume, SavedRunsPanel } from './components/SavedRunsPanel';
 import { ScaleStory } from './components/ScaleStory';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusLine } from './components/StatusLine';
 import { PRESETS } from './presets';
+import { buildSavedView } from './savedView';
 import { describeChoice, type DataCatalog } from './settings';
+import type { TrainerView } from './trainerView';
+import { useSavedRuns } from './useSavedRuns';
 import { useSettings } from './useSettings';
 import { useTrainer } from './useTrainer';
 import { useUmap } from './useUmap';
@@ -23,9 +30,17 @@ const SET_LOSS_DEBOUNCE_MS = 150;
 export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: string }) {
   const settingsState = useSettings(catalog);
   const { settings } = settingsState;
-  const trainer = useTrainer(settings);
+  const trainer = useTrainer(settings, settingsState.replace);
   const { view, applied } = trainer;
-  const umap = useUmap(view.embedding, applied.seed);
+  const saved = useSavedRuns(`${view.saved?.runId}:${view.saved?.step}:${view.saved?.checkpointStep}`);
+  const [opened, setOpened] = useState<{ id: string; name: string; view: TrainerView } | null>(null);
+  const [compared, setCompared] = useState<ComparedRun[] | null>(null);
+  const [offerDismissed, setOfferDismissed] = useState(false);
+  const [storeProblem, setStoreProblem] = useState<string>();
+  const shown = opened?.view ?? view;
+  const umap = useUmap(shown.embedding, applied.seed);
+  // Offered once, on a page whose own session has not trained yet: the last unfinished run with a checkpoint.
+  const offer = !offerDismissed && !view.saved && view.step === 0 ? saved.runs.find(canResume) : undefined;
   const stale = trainer.needsReset(settings);
 
   const { gamma, lambda, absNegative } = settings;
@@ -37,6 +52,20 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
     const timer = setTimeout(() => setLoss({ gamma, lambda, absNegative }), SET_LOSS_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [live, lossDiffers, gamma, lambda, absNegative, setLoss]);
+
+  const resume = (id: string) => {
+    setOfferDismissed(true);
+    setOpened(null);
+    trainer.resume(id);
+  };
+  const open = async (id: string) => {
+    const run = await saved.read(id).catch((err: unknown) => setStoreProblem(String(err)));
+    if (run) setOpened({ id, name: run.summary.name, view: buildSavedView(run) });
+  };
+  const compare = async (ids: string[]) => {
+    const runs = await Promise.all(ids.map((id) => saved.readHistory(id))).catch((err: unknown) => setStoreProblem(String(err)));
+    if (runs) setCompared(runs.filter((r): r is ComparedRun => r !== null));
+  };
 
   const notices: ShownNotice[] = [
     ...settingsState.notices.map((n) => ({ key: `s${n.id}`, text: n.text, tone: 'warning' as const, onDismiss: () => settingsState.dismiss(n.id) })),
@@ -75,8 +104,44 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
           </p>
         )}
         <NoticeList notices={notices} />
-        <Intro loss={applied} runs={view.runs} />
-        <RunGrid view={view} umap={umap} />
+        {offer && <ResumeOffer run={offer} onResume={() => resume(offer.id)} onDismiss={() => setOfferDismissed(true)} />}
+        {storeProblem && (
+          <p className="error" role="alert">
+            {storeProblem}
+          </p>
+        )}
+        <PanelBoundary what="The saved runs">
+          <SavedRunsPanel
+            runs={saved.runs}
+            problem={saved.problem}
+            liveId={view.saved?.runId}
+            openId={opened?.id}
+            onOpen={(id) => void open(id)}
+            onResume={resume}
+            onRename={(id, name) => void saved.rename(id, name)}
+            onDelete={(id) => {
+              if (opened?.id === id) setOpened(null);
+              void saved.remove(id);
+            }}
+            onCompare={(ids) => void compare(ids)}
+          />
+          {compared && <RunComparison compared={compared} onClose={() => setCompared(null)} />}
+        </PanelBoundary>
+        {opened && (
+          <section className="opened-run" aria-label="Saved run shown">
+            <p>
+              Showing the saved run “{opened.name}” (step {opened.view.step} of {opened.view.data?.totalSteps}); the live session goes on
+              underneath.
+            </p>
+            <button type="button" onClick={() => setOpened(null)}>
+              Back to the live session
+            </button>
+          </section>
+        )}
+        <Intro loss={applied} runs={shown.runs} />
+        <PanelBoundary what="The panels">
+          <RunGrid view={shown} umap={umap} />
+        </PanelBoundary>
         <ScaleStory />
       </main>
     </div>

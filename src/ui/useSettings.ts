@@ -16,6 +16,8 @@ export interface SettingsControls {
   notices: SettingsNotice[];
   set: (key: SettingKey, raw: unknown) => void;
   applyPreset: (preset: Preset) => void;
+  /** Take every setting from `settings` (a resumed saved run's), checked against this page's table and data. */
+  replace: (settings: LabSettings) => void;
   dismiss: (id: number) => void;
 }
 
@@ -66,6 +68,14 @@ export function useSettings(catalog: DataCatalog): SettingsControls {
       (preset: Preset) =>
         setState((s) => {
           const next = constrainSettings(mergePreset(preset, s.settings), catalog);
+          return { settings: next.settings, notices: [...s.notices, ...toNotices(next.notices)].slice(-MAX_NOTICES) };
+        }),
+      [catalog],
+    ),
+    replace: useCallback(
+      (settings: LabSettings) =>
+        setState((s) => {
+          const next = constrainSettings(settings, catalog);
           return { settings: next.settings, notices: [...s.notices, ...toNotices(next.notices)].slice(-MAX_NOTICES) };
         }),
       [catalog],

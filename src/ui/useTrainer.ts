@@ -19,6 +19,8 @@ export interface TrainerControls {
   step: (settings: LabSettings) => void;
   pause: () => void;
   reset: (settings: LabSettings) => void;
+  /** Replace the session with saved run `runId`, continued from its checkpoint (the worker sends its settings). */
+  resume: (runId: string) => void;
   /** Send new loss weights to the live session; they apply from the next step. */
   setLoss: (loss: LossWeights) => void;
   dismiss: (id: number) => void;
@@ -27,14 +29,19 @@ export interface TrainerControls {
 const LIVE_PHASES = new Set(['ready', 'running', 'paused']);
 const BUILDING_PHASES = new Set(['idle', 'loading-data', 'selecting-backend']);
 
-/** Create the training worker for the page's lifetime and initialise it with `initial`. */
-export function useTrainer(initial: LabSettings): TrainerControls {
+/**
+ * Create the training worker for the page's lifetime and initialise it with `initial`. `onAdopt` receives the
+ * settings of a resumed saved run, which the session now has (the page shows them).
+ */
+export function useTrainer(initial: LabSettings, onAdopt?: (settings: LabSettings) => void): TrainerControls {
   const [view, setView] = useState<TrainerView>(INITIAL_VIEW);
   const viewRef = useRef(view);
   const [sessionSettings, setSessionSettings] = useState(initial);
   const sessionRef = useRef(initial);
   const workerRef = useRef<Worker | null>(null);
   const pending = useRef<PendingAction>(null);
+  const adopt = useRef(onAdopt);
+  adopt.current = onAdopt;
 
   const update = useCallback((change: (v: TrainerView) => TrainerView) => {
     viewRef.current = change(viewRef.current);
@@ -46,6 +53,12 @@ export function useTrainer(initial: LabSettings): TrainerControls {
   useEffect(() => {
     const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module' });
     const batcher = createFrameBatcher<FromTrainer>((messages) => {
+      for (const m of messages) {
+        if (m.type !== 'history' || !m.settings) continue;
+        sessionRef.current = m.settings;
+        setSessionSettings(m.settings);
+        adopt.current?.(m.settings);
+      }
       update((v) => messages.reduce(applyTrainerMessage, v));
       const phase = viewRef.current.phase;
       if (phase === 'ready' && pending.current) {
@@ -63,6 +76,8 @@ export function useTrainer(initial: LabSettings): TrainerControls {
     };
     worker.onmessageerror = () => batcher.push({ type: 'error', message: 'A message from the training worker could not be read.' });
     workerRef.current = worker;
+    // Browser tests only: a way to send the worker what the page never sends (a test fault).
+    if (import.meta.env.MODE === 'e2e') (window as unknown as { oplSend: (m: ToTrainer) => void }).oplSend = (m) => worker.postMessage(m);
     worker.postMessage({ type: 'init', settings: sessionRef.current } satisfies ToTrainer);
     return () => {
       batcher.cancel();
@@ -95,6 +110,15 @@ export function useTrainer(initial: LabSettings): TrainerControls {
     [send, update],
   );
 
+  const resume = useCallback(
+    (runId: string) => {
+      pending.current = null;
+      send({ type: 'resume', runId });
+      update((v) => ({ ...clearSession(v), phase: 'loading-data', phaseDetail: 'reading the saved run' }));
+    },
+    [send, update],
+  );
+
   const act = useCallback(
     (action: 'start' | 'step', settings: LabSettings) => {
       const phase = viewRef.current.phase;
@@ -122,6 +146,7 @@ export function useTrainer(initial: LabSettings): TrainerControls {
       send({ type: 'pause' });
     }, [send]),
     reset,
+    resume,
     setLoss: useCallback(
       (loss: LossWeights) => {
         if (LIVE_PHASES.has(viewRef.current.phase)) send({ type: 'setLoss', loss });

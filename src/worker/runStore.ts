@@ -67,6 +67,8 @@ export interface RunStore {
   listRuns(): Promise<SavedRunSummary[]>;
   /** Everything saved of a run, or null when there is no such run. */
   readRun(id: string): Promise<StoredRun | null>;
+  /** A run's summary and history only (no weights): what comparing runs needs. Null when there is no such run. */
+  readHistory(id: string): Promise<Pick<StoredRun, 'summary' | 'history'> | null>;
   /**
    * Save a run's summary and history in one transaction. The summary's name is kept from the stored one (the
    * page may have renamed it). @throws StorageFullError when the quota is used up.
@@ -157,6 +159,15 @@ function wrap(db: IDBDatabase): RunStore {
       ]);
       if (!summary) return null;
       return { summary, history: history ?? { progress: [], evaluations: [], lossChanges: [] }, checkpoint: checkpoint ?? null, embedding: embedding ?? null };
+    },
+    async readHistory(id) {
+      const tx = db.transaction([SUMMARIES, HISTORIES], 'readonly');
+      const what = 'reading a saved run';
+      const [summary, history] = await Promise.all([
+        read<SavedRunSummary | undefined>(tx.objectStore(SUMMARIES).get(id), what),
+        read<RunHistory | undefined>(tx.objectStore(HISTORIES).get(id), what),
+      ]);
+      return summary ? { summary, history: history ?? { progress: [], evaluations: [], lossChanges: [] } } : null;
     },
     saveProgress(summary, history) {
       const tx = db.transaction([SUMMARIES, HISTORIES], 'readwrite');
