@@ -188,3 +188,13 @@ describe('form edits', () => {
     expect(updateSetting(defaultSettings(), 'gamma', 'abc', BOTH).settings.gamma).toBe(2);
   });
 });
+
+describe('defaults under data limits', () => {
+  it('a non-number falls back to the default clamped to what the data offers (found by the hash fuzzer)', () => {
+    const small: DataCatalog = { cifar10: { classes: 10, trainPerClass: 40, testPerClass: 5 } };
+    const { settings, notices } = parseSettingsHash('#train=abs&test=x', small);
+    expect(settings.trainPerClass).toBe(40);
+    expect(settings.testPerClass).toBe(5);
+    expect(notices.join(' ')).toMatch(/“abs” is not a number; using 40\./);
+  });
+});

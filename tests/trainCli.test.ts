@@ -1,5 +1,6 @@
 // `npm run train` as a user runs it (a child process): --help documents every option, bad input exits 2 with
 // one line and no stack trace, and a tiny paired run on the real CIFAR-10 subset writes the promised JSON.
+// Saving, resuming, exporting and diverging are in trainCliRuns.test.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ function runTrain(args: string[]) {
 }
 
 const OPTIONS = ['dataset', 'data-dir', 'classes', 'train-per-class', 'test-per-class', 'model', 'width', 'loss', 'gamma', 'lambda',
-  'abs-negative', 'epochs', 'batch', 'lr', 'seed', 'backend', 'json', 'help'];
+  'abs-negative', 'epochs', 'batch', 'lr', 'seed', 'backend', 'json', 'save-run', 'resume', 'export-model', 'export-features', 'csv', 'help'];
 
 describe('train command', () => {
   it('--help documents every option', () => {
@@ -33,6 +34,11 @@ describe('train command', () => {
     [['--batch', '3.5'], /^error: --batch must be a whole number \(got '3.5'\)$/],
     [['--nope'], /^error: unknown option --nope/],
     [['--seed'], /^error: --seed needs a value$/],
+    [['--save-run', 'run.txt'], /^error: --save-run must name a \.oplrun file \(got 'run\.txt'\)$/],
+    [['--save-run', 'no/such/folder/run.oplrun'], /^error: --save-run: the folder .*no\/such\/folder does not exist$/],
+    [['--export-model', 'no/such/folder/models'], /^error: --export-model: the folder .*no\/such\/folder does not exist$/],
+    [['--resume', 'missing.oplrun'], /^error: cannot read missing\.oplrun: no such file$/],
+    [['--resume', 'run.json'], /^error: --resume must name a \.oplrun file/],
   ])('rejects %j with status 2 and one line', (args, pattern) => {
     const r = runTrain(args);
     expect(r.code).toBe(2);

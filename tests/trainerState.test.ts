@@ -76,6 +76,25 @@ cifar10.describe('exact resume (wasm, real CIFAR-10)', () => {
     captured.dispose();
   });
 
+  cifar10.it('captures with one readback for all runs and variables', async () => {
+    const trainer = createTrainer(CONFIG, data);
+    await trainSteps(trainer, 3); // a pending metric sum is part of the capture too
+    const engine = tf.engine() as unknown as { read: (...a: unknown[]) => Promise<unknown>; readSync: (...a: unknown[]) => unknown };
+    const [read, readSync] = [engine.read.bind(engine), engine.readSync.bind(engine)];
+    let reads = 0;
+    engine.read = (...a) => (reads++, read(...a));
+    engine.readSync = (...a) => (reads++, readSync(...a));
+    try {
+      const state = await trainer.captureState();
+      expect(state.pending!.steps).toBe(3);
+    } finally {
+      engine.read = read;
+      engine.readSync = readSync;
+    }
+    expect(reads).toBe(1);
+    trainer.dispose();
+  });
+
   cifar10.it('a resumed run can be given more epochs and finishes at the new total', async () => {
     const short = createTrainer({ ...CONFIG, epochs: 1 }, data);
     for (;;) if ((await short.step()).done) break;

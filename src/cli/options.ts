@@ -6,6 +6,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A failure with its own exit status (e.g. 3 for a diverged run); the CLI prints its one-line message. */
+export class ExitError extends Error {
+  override name = 'ExitError';
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
 type Kind = 'string' | 'int' | 'number' | 'flag' | 'choice';
 
 export interface OptionSpec {
@@ -49,6 +57,20 @@ export function parseOptions(argv: string[], table: OptionTable): OptionValues {
   return values;
 }
 
+/** The names of the options written out on the command line (as opposed to taking their defaults). */
+export function listGivenOptions(argv: string[], table: OptionTable): Set<string> {
+  const given = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith('--')) continue;
+    const eq = argv[i].indexOf('=');
+    const name = argv[i].slice(2, eq >= 0 ? eq : undefined);
+    if (!table[name]) continue;
+    given.add(name);
+    if (table[name].kind !== 'flag' && eq < 0) i++; // skip the value
+  }
+  return given;
+}
+
 function convert(name: string, raw: string, spec: OptionSpec): string | number {
   if (spec.kind === 'string') {
     if (raw === '') throw new UsageError(`--${name} needs a non-empty value`);
@@ -80,17 +102,17 @@ export function formatHelp(usage: string, table: OptionTable): string {
 }
 
 /**
- * Run a CLI entry point: UsageError → one line on stderr and exit 2; any other error → one line
- * (no stack trace unless OPL_DEBUG is set) and exit 1.
+ * Run a CLI entry point: UsageError → one line on stderr and exit 2; ExitError → one line and its exit status;
+ * any other error → one line (no stack trace unless OPL_DEBUG is set) and exit 1.
  */
 export function runCli(main: () => Promise<void>): void {
   main().then(
     () => process.exit(0),
     (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
-      if (err instanceof UsageError) {
+      if (err instanceof UsageError || err instanceof ExitError) {
         process.stderr.write(`error: ${message}\n`);
-        process.exit(2);
+        process.exit(err instanceof ExitError ? err.exitCode : 2);
       }
       process.stderr.write(`error: ${message}\n`);
       if (process.env.OPL_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);

@@ -1,15 +1,23 @@
 // `npm run train`: headless training on the core. Trains CE, CE + OPL, or both side by side (paired: same
-// init, same batches), shows a progress bar per run, prints a comparison table and can write every metric as JSON.
+// init, same batches), shows a progress bar per run, prints a comparison table; can save the run (and resume it),
+// export the models, the test features and the metrics, and stops with status 3 when a run diverges.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULT_TRAIN_CONFIG, pairedRuns, type RunSpec, type TrainConfig } from '../core/config';
 import { selectSubset } from '../core/data/subset';
 import type { DatasetSplit } from '../core/data/types';
+import { RUN_FILE_EXTENSION, type SavedEmbedding, type SavedRun } from '../core/io/runFile';
 import type { LossSpec } from '../core/losses/objective';
-import { createTrainer, type EvalReport, type StepMetrics } from '../core/trainer';
+import { createTrainer, type EvalReport, type Trainer } from '../core/trainer';
+import { findNonFiniteRuns, TrainerStateError, type TrainerState } from '../core/trainerState';
 import { loadDataDir } from './loadDataDir';
-import { formatHelp, parseOptions, runCli, UsageError, type OptionTable } from './options';
+import { ExitError, formatHelp, listGivenOptions, parseOptions, runCli, UsageError, type OptionTable, type OptionValues } from './options';
 import { createProgress } from './progress';
+import { createHistoryRecorder } from './runHistory';
+import {
+  checkOutputFile, checkOutputFolder, nameRunFile, readRunFile, writeFeatureExports, writeHistoryCsv, writeModelExports, writeRunFile,
+} from './runOutputs';
+import { checkDataFits, describeSettings, EMBED_COUNT, planResume, type DataChoice } from './runSettings';
 import { setupBackend } from './setupBackend';
 
 const OPTIONS: OptionTable = {
@@ -26,70 +34,74 @@ const OPTIONS: OptionTable = {
   'abs-negative': { kind: 'flag', help: 'average |cosine| over different-class pairs (paper equation) instead of the signed cosine' },
   epochs: { kind: 'int', min: 1, max: 10000, default: 10, help: 'passes over the training subset' },
   batch: { kind: 'int', min: 1, max: 4096, default: 64, help: 'images per step (reference: 128; 64 gives more steps on small subsets)' },
-  lr: { kind: 'number', min: 0, max: 10, default: DEFAULT_TRAIN_CONFIG.lr, help: 'peak learning rate (1 epoch warm-up, ×0.2 at 30/60/80% of the run)' },
+  lr: { kind: 'number', min: 0, max: 1e6, default: DEFAULT_TRAIN_CONFIG.lr, help: 'peak learning rate (1 epoch warm-up, ×0.2 at 30/60/80% of the run; a huge one makes a run diverge, stopping with status 3)' },
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1, default: 1, help: 'seed for subsets, init, batch order and augmentation' },
   backend: { kind: 'choice', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend (cpu is the slow reference)' },
   json: { kind: 'string', meta: 'PATH', help: 'write every logged metric and the final results as JSON' },
+  'save-run': { kind: 'string', meta: 'FILE.oplrun', help: 'save the run (history, trainer state, 1000 test features) as one file, after every epoch and at the end' },
+  resume: { kind: 'string', meta: 'FILE.oplrun', help: 'continue a saved run to --epochs (default: its own); its settings apply, the curves continue' },
+  'export-model': { kind: 'string', meta: 'DIR', help: 'write each run\'s model as DIR/<run>/model.json + weights.bin (tf.loadLayersModel; raw 0..255 pixels in)' },
+  'export-features': { kind: 'string', meta: 'DIR', help: 'write each run\'s test features as DIR/<run>/tensors.tsv + metadata.tsv (Embedding Projector)' },
+  csv: { kind: 'string', meta: 'FILE', help: 'write every logged metric and evaluation as CSV' },
   'no-augment': { kind: 'flag', help: 'train without random crop and flip' },
   help: { kind: 'flag', help: 'show this help' },
 };
 
 const USAGE = 'Usage: npm run train -- [options]\n\nTrains small CIFAR ResNets with cross-entropy (CE) and/or CE + λ·OPL on the wasm backend.';
 
-interface EpochRecord {
-  epoch: number;
-  trainAccuracy: number;
-  testAccuracy: number;
-  meanSameClassCos: number;
-  meanDiffClassCos: number;
-  classMeanOffDiagCos: number;
-}
+/** Exit status of a run that diverged (a loss turned NaN or infinite). */
+export const DIVERGED_EXIT = 3;
 
 async function main(): Promise<void> {
-  const o = parseOptions(process.argv.slice(2), OPTIONS);
+  const argv = process.argv.slice(2);
+  const o = parseOptions(argv, OPTIONS);
   if (o.help) {
     process.stdout.write(`${formatHelp(USAGE, OPTIONS)}\n`);
     return;
   }
-  const dataset = o.dataset as 'cifar10' | 'cifar100';
-  const dataDir = resolve((o['data-dir'] as string | undefined) ?? `public/data/${dataset}`);
-  const loss: LossSpec = { kind: 'opl', gamma: o.gamma as number, lambda: o.lambda as number, absNegative: Boolean(o['abs-negative']) };
-  const runs: RunSpec[] =
-    o.loss === 'both' ? pairedRuns(loss) : o.loss === 'ce' ? [pairedRuns(loss)[0]] : [pairedRuns(loss)[1]];
+  checkOutputs(o);
+  const resumePath = o.resume as string | undefined;
+  const saved = resumePath ? await readRunFile(resumePath) : null;
+  const { config, choice } = saved ? planResume(saved, resumePath!, o, listGivenOptions(argv, OPTIONS)) : planFresh(o);
+  const runs = config.runs;
+  const backend = o.backend as 'wasm' | 'cpu';
+  const dataDir = resolve((o['data-dir'] as string | undefined) ?? `public/data/${choice.dataset}`);
 
   const started = Date.now();
-  await setupBackend(o.backend as 'wasm' | 'cpu');
-  const full = await loadDataDir(dataDir, { dataset });
-  const data = cutData(full, o);
-  const config: TrainConfig = {
-    ...DEFAULT_TRAIN_CONFIG,
-    model: o.model as TrainConfig['model'],
-    width: o.width as number,
-    batchSize: o.batch as number,
-    epochs: o.epochs as number,
-    lr: o.lr as number,
-    seed: o.seed as number,
-    augment: !o['no-augment'],
-    runs,
-  };
-  const trainer = createTrainer(config, data);
+  await setupBackend(backend);
+  const full = await loadDataDir(dataDir, { dataset: choice.dataset });
+  const data = cutData(full, choice);
+  if (saved) checkDataFits(saved, resumePath!, data);
+  const trainer = createTrainerOrRefuse(config, data, saved?.state ?? undefined, resumePath);
+  const startStep = saved?.state?.step ?? 0;
+  if (startStep >= trainer.totalSteps) {
+    trainer.dispose();
+    throw new UsageError(`${resumePath} is already at step ${startStep} of ${trainer.totalSteps}; give a larger --epochs to continue it`);
+  }
   const classes = data.train.classNames.length;
   process.stderr.write(
-    `${dataset}: ${classes} classes, ${data.train.count} train / ${data.test.count} test images from ${dataDir}\n` +
+    `${choice.dataset}: ${classes} classes, ${data.train.count} train / ${data.test.count} test images from ${dataDir}\n` +
       `${config.model} width ${config.width} (${trainer.models[0].countParams().toLocaleString('en')} parameters), batch ${config.batchSize}, ` +
-      `${config.epochs} epochs × ${trainer.stepsPerEpoch} steps, backend ${o.backend}, seed ${config.seed}\n` +
+      `${config.epochs} epochs × ${trainer.stepsPerEpoch} steps, backend ${backend}, seed ${config.seed}\n` +
+      (saved ? `resuming ${resumePath} from step ${startStep}\n` : '') +
       runs.map((r) => `  ${r.name}: ${describeLoss(r.loss)}`).join('\n') + '\n',
   );
 
-  const history = runs.map(() => [] as (StepMetrics & { step: number; epoch: number; lr: number })[]);
-  const epochs = runs.map(() => [] as EpochRecord[]);
-  const epochTrainAcc = runs.map(() => ({ sum: 0, n: 0 }));
+  const recorder = createHistoryRecorder(runs.length, saved?.history, startStep);
+  const history = recorder.history;
+  const savePath = o['save-run'] as string | undefined;
+  const settings = saved ? { ...saved.settings, epochs: config.epochs } : describeSettings(config, data, choice, backend);
+  const toSavedRun = (state: TrainerState | null, embedding: SavedEmbedding | null): SavedRun => ({
+    format: 'opl-lab-run', version: 1, name: nameRunFile(savePath ?? 'run'), savedAt: new Date().toISOString(), settings, config,
+    classNames: data.train.classNames, data: { dataset: choice.dataset, trainCount: data.train.count, testCount: data.test.count },
+    totalSteps: trainer.totalSteps, history, state, embedding,
+  });
   const progress = createProgress();
   const latestTest: (number | null)[] = runs.map(() => null);
   const draw = (step: number, epoch: number, force = false) =>
     progress.update(
       runs.map((r, i) => {
-        const last = history[i][history[i].length - 1];
+        const last = history.progress.at(-1)?.metrics[i];
         const test = latestTest[i] === null ? '' : ` test acc ${fmt(latestTest[i]!)}`;
         return {
           label: r.name,
@@ -100,53 +112,83 @@ async function main(): Promise<void> {
       force,
     );
 
+  let lastGood: TrainerState | null = saved?.state ?? null;
+  const stopDiverged = async (run: number, step: number): Promise<never> => {
+    progress.done();
+    trainer.dispose();
+    const kept: string[] = [];
+    if (savePath) {
+      await writeRunFile(savePath, toSavedRun(lastGood, null));
+      kept.push(`${savePath} (${lastGood ? `last good checkpoint: step ${lastGood.step}` : 'metrics only'})`);
+    }
+    if (o.csv) {
+      await writeHistoryCsv(o.csv as string, history, runs);
+      kept.push(o.csv as string);
+    }
+    const saying = kept.length ? `; saved ${kept.join(' and ')}` : '';
+    throw new ExitError(`run '${runs[run].name}' diverged at step ${step} (NaN or infinite loss or weights); try a lower --lr (now ${config.lr})${saying}`, DIVERGED_EXIT);
+  };
+
   let final: EvalReport[] = [];
   for (;;) {
     const report = await trainer.step();
-    report.metrics?.forEach((m, i) => {
-      history[i].push({ step: report.step, epoch: report.epoch, lr: report.lr, ...m });
-      epochTrainAcc[i].sum += m.accuracy;
-      epochTrainAcc[i].n += 1;
-    });
+    recorder.addProgress(report);
     draw(report.step, report.epoch);
+    if (report.nonFinite.length > 0) await stopDiverged(report.nonFinite[0], report.step);
     if (report.epochEnd || report.done) {
       final = await trainer.evaluate('test');
-      final.forEach((e, i) => {
-        latestTest[i] = e.accuracy;
-        epochs[i].push({
-          epoch: report.epoch + 1,
-          trainAccuracy: epochTrainAcc[i].sum / Math.max(1, epochTrainAcc[i].n),
-          testAccuracy: e.accuracy,
-          meanSameClassCos: e.meanSameClassCos,
-          meanDiffClassCos: e.meanDiffClassCos,
-          classMeanOffDiagCos: e.classMeanOffDiagCos,
-        });
-        epochTrainAcc[i] = { sum: 0, n: 0 };
-      });
+      recorder.addEvaluation(report.step, report.epoch, final);
+      final.forEach((e, i) => (latestTest[i] = e.accuracy));
       draw(report.step, report.epoch, true);
+      if (savePath || report.done) {
+        const state = await trainer.captureState();
+        const diverged = findNonFiniteRuns(state);
+        if (diverged.length > 0) await stopDiverged(diverged[0], report.step);
+        lastGood = state;
+        if (savePath && !report.done) await writeRunFile(savePath, toSavedRun(state, null)); // a checkpoint per epoch
+      }
     }
     if (report.done) break;
   }
   progress.done();
   const minutes = (Date.now() - started) / 60000;
-  process.stdout.write(`\n${formatTable(final)}\n\n${minutes.toFixed(1)} min on ${o.backend}; chance accuracy is ${fmt(1 / classes)}\n`);
+  process.stdout.write(`\n${formatTable(final)}\n\n${minutes.toFixed(1)} min on ${backend}; chance accuracy is ${fmt(1 / classes)}\n`);
 
+  const embedding = savePath || o['export-features'] ? { step: trainer.totalSteps, ...(await trainer.embed(EMBED_COUNT)) } : null;
+  const wrote: string[] = [];
+  if (savePath) {
+    await writeRunFile(savePath, toSavedRun(lastGood, embedding));
+    wrote.push(savePath);
+  }
+  if (o['export-model']) wrote.push(...(await writeModelExports(o['export-model'] as string, runs, trainer.models, { classNames: data.train.classNames, stats: trainer.stats })));
+  if (o['export-features']) wrote.push(...(await writeFeatureExports(o['export-features'] as string, runs, embedding!, data.train.classNames)));
+  if (o.csv) {
+    await writeHistoryCsv(o.csv as string, history, runs);
+    wrote.push(o.csv as string);
+  }
   if (o.json) {
     const out = {
-      command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
-      dataset,
+      command: `npm run train -- ${argv.join(' ')}`,
+      dataset: choice.dataset,
       dataDir,
       classNames: data.train.classNames,
       trainCount: data.train.count,
       testCount: data.test.count,
-      backend: o.backend,
+      backend,
       config,
       minutes,
       runs: runs.map((r, i) => ({
         name: r.name,
         loss: r.loss,
-        steps: history[i],
-        epochs: epochs[i],
+        steps: history.progress.map((p) => ({ step: p.step, epoch: p.epoch, lr: p.lr, ...p.metrics[i] })),
+        epochs: history.evaluations.map((e) => ({
+          epoch: e.epoch + 1,
+          trainAccuracy: e.trainAccuracy[i],
+          testAccuracy: e.reports[i].accuracy,
+          meanSameClassCos: e.reports[i].meanSameClassCos,
+          meanDiffClassCos: e.reports[i].meanDiffClassCos,
+          classMeanOffDiagCos: e.reports[i].classMeanOffDiagCos,
+        })),
         final: {
           testAccuracy: final[i].accuracy,
           meanSameClassCos: final[i].meanSameClassCos,
@@ -159,21 +201,69 @@ async function main(): Promise<void> {
       })),
     };
     await writeFile(resolve(o.json as string), JSON.stringify(out, null, 1));
-    process.stderr.write(`wrote ${o.json}\n`);
+    wrote.push(o.json as string);
   }
+  if (wrote.length > 0) process.stderr.write(`wrote ${wrote.join(', ')}\n`);
   trainer.dispose();
 }
 
-/** Apply --classes / --train-per-class / --test-per-class to the loaded split. */
-function cutData(full: DatasetSplit, o: Record<string, unknown>): DatasetSplit {
+/** Refuse unusable output paths before any training, so a long run is never lost at the end. */
+function checkOutputs(o: OptionValues): void {
+  if (o['save-run']) checkOutputFile('save-run', o['save-run'] as string, RUN_FILE_EXTENSION);
+  if (o.resume && !(o.resume as string).endsWith(RUN_FILE_EXTENSION)) throw new UsageError(`--resume must name a ${RUN_FILE_EXTENSION} file (got '${o.resume}')`);
+  if (o.csv) checkOutputFile('csv', o.csv as string);
+  if (o.json) checkOutputFile('json', o.json as string);
+  if (o['export-model']) checkOutputFolder('export-model', o['export-model'] as string);
+  if (o['export-features']) checkOutputFolder('export-features', o['export-features'] as string);
+}
+
+/** The config and data of a new run, from the options. */
+function planFresh(o: OptionValues): { config: TrainConfig; choice: DataChoice } {
+  const loss: LossSpec = { kind: 'opl', gamma: o.gamma as number, lambda: o.lambda as number, absNegative: Boolean(o['abs-negative']) };
+  const runs: RunSpec[] = o.loss === 'both' ? pairedRuns(loss) : o.loss === 'ce' ? [pairedRuns(loss)[0]] : [pairedRuns(loss)[1]];
+  const config: TrainConfig = {
+    ...DEFAULT_TRAIN_CONFIG,
+    model: o.model as TrainConfig['model'],
+    width: o.width as number,
+    batchSize: o.batch as number,
+    epochs: o.epochs as number,
+    lr: o.lr as number,
+    seed: o.seed as number,
+    augment: !o['no-augment'],
+    runs,
+  };
+  const choice: DataChoice = {
+    dataset: o.dataset as DataChoice['dataset'],
+    classes: o.classes as number | undefined,
+    trainPerClass: o['train-per-class'] as number | undefined,
+    testPerClass: o['test-per-class'] as number | undefined,
+    seed: o.seed as number,
+  };
+  return { config, choice };
+}
+
+/** A trainer, resumed from `state` when given; a state that does not fit is a one-line UsageError. */
+function createTrainerOrRefuse(config: TrainConfig, data: DatasetSplit, state: TrainerState | undefined, path: string | undefined): Trainer {
+  try {
+    return createTrainer(config, data, { resumeFrom: state });
+  } catch (err) {
+    if (err instanceof TrainerStateError) throw new UsageError(`${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Cut the loaded split to the chosen classes and images per class. Both subsets use the run's seed, as the page
+ * does, so a run file's test-feature indices mean the same images in the CLI and in the page.
+ */
+function cutData(full: DatasetSplit, choice: DataChoice): DatasetSplit {
   const available = full.train.classNames.length;
-  const classes = o.classes as number | undefined;
+  const { classes, seed } = choice;
   if (classes !== undefined && classes > available) throw new UsageError(`--classes must be at most ${available} for this data (got ${classes})`);
-  const seed = o.seed as number;
   try {
     return {
-      train: selectSubset(full.train, { classes, perClass: o['train-per-class'] as number | undefined, seed }),
-      test: selectSubset(full.test, { classes, perClass: o['test-per-class'] as number | undefined, seed: seed + 1 }),
+      train: selectSubset(full.train, { classes, perClass: choice.trainPerClass, seed }),
+      test: selectSubset(full.test, { classes, perClass: choice.testPerClass, seed }),
     };
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));

@@ -202,3 +202,9 @@ export function isLossSpec(value: unknown): value is LossSpec {
 function isFiniteNumber(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
+
+/** Indices of the runs whose saved weights or momentum hold a NaN or an infinity (a diverged checkpoint). */
+export function findNonFiniteRuns(state: TrainerState): number[] {
+  const bad = (records: Record<string, TensorRecord>) => Object.values(records).some((t) => t.values.some((v) => !Number.isFinite(v)));
+  return state.weights.map((_, r) => r).filter((r) => bad(state.weights[r]) || bad(state.momentum[r]));
+}

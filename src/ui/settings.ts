@@ -237,17 +237,19 @@ export function coerceSetting<K extends SettingKey>(
       case 'number':
       case 'int': {
         let n: number;
+        const hi = findUpperBound(spec, context.settings, context.catalog);
+        // The default too must respect limits that depend on the data (e.g. 150 images per class of a 40-image set).
+        const notANumber = () => ({ value: Math.min(spec.default, hi), notice: fixed(spec, `“${shown}” is not a number`, Math.min(spec.default, hi)) });
         if (typeof raw === 'number') n = raw;
         else if (typeof raw === 'string' && NUMBER_PATTERN.test(raw.trim())) n = Number(raw.trim());
-        else return { value: spec.default, notice: fixed(spec, `“${shown}” is not a number`, spec.default) };
-        if (Number.isNaN(n)) return { value: spec.default, notice: fixed(spec, `“${shown}” is not a number`, spec.default) };
+        else return notANumber();
+        if (Number.isNaN(n)) return notANumber();
         // A decimal too long for a double reads as ±Infinity: it is out of range, and clamps below like any other.
         const notes: string[] = [];
         if (spec.kind === 'int' && Number.isFinite(n) && !Number.isInteger(n)) {
           notes.push(`${shown} is not a whole number`);
           n = Math.round(n);
         }
-        const hi = findUpperBound(spec, context.settings, context.catalog);
         if (n < spec.min) {
           notes.push(`${shown} is below the minimum ${spec.min}`);
           n = spec.min;

@@ -45,7 +45,8 @@ export interface ResNet {
   dispose(): void;
 }
 
-const BN_EPSILON = 1e-5;
+/** BatchNorm epsilon, as in PyTorch. */
+export const BN_EPSILON = 1e-5;
 const BN_MOMENTUM = 0.1; // PyTorch's convention: running ← (1 − m)·running + m·batch
 
 interface BatchNorm {

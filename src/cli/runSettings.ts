@@ -1,0 +1,91 @@
+// The settings record the CLI stores in a run file (the page's LabSettings field names, so the page and the CLI
+// read each other's files), and the plan for resuming one: its config and data choice, with only --epochs free.
+import type { TrainConfig } from '../core/config';
+import type { DatasetSplit } from '../core/data/types';
+import type { SavedRun } from '../core/io/runFile';
+import { UsageError, type OptionValues } from './options';
+
+/** Which data a run trains on: the data set and the subset (all classes / images when a count is absent). */
+export interface DataChoice {
+  dataset: 'cifar10' | 'cifar100';
+  classes?: number;
+  trainPerClass?: number;
+  testPerClass?: number;
+  seed: number;
+}
+
+/** Test features embedded for the run file (as the page's default embedCount). */
+export const EMBED_COUNT = 1000;
+
+/** The settings record of a CLI run, keyed like the page's LabSettings. */
+export function describeSettings(config: TrainConfig, data: DatasetSplit, choice: DataChoice, backend: string): Record<string, unknown> {
+  const classes = data.train.classNames.length;
+  const opl = config.runs.find((r) => r.loss.kind === 'opl') ?? config.runs[0];
+  return {
+    dataset: choice.dataset,
+    classes,
+    trainPerClass: choice.trainPerClass ?? Math.floor(data.train.count / classes),
+    testPerClass: choice.testPerClass ?? Math.floor(data.test.count / classes),
+    model: config.model,
+    width: config.width,
+    batchSize: config.batchSize,
+    lr: config.lr,
+    epochs: config.epochs,
+    seed: config.seed,
+    mode: config.runs.length > 1 ? 'compare' : config.runs[0].loss.kind,
+    gamma: opl.loss.gamma,
+    lambda: opl.loss.lambda,
+    absNegative: opl.loss.absNegative,
+    backend,
+    logEvery: config.logEvery,
+    embedCount: EMBED_COUNT,
+  };
+}
+
+function readWhole(settings: Record<string, unknown>, key: string, path: string): number {
+  const value = settings[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new UsageError(`${path}: its settings have no valid ${key}; cannot resume it`);
+  return value;
+}
+
+/**
+ * How to resume a saved run: its config with --epochs applied when given, and its data choice. Training options
+ * given on the command line must agree with the file (a different lr or batch would not be the same run).
+ * @throws UsageError with one line when the file cannot be resumed or an option contradicts it.
+ */
+export function planResume(saved: SavedRun, path: string, options: OptionValues, given: Set<string>): { config: TrainConfig; choice: DataChoice } {
+  if (!saved.state) throw new UsageError(`${path} holds metrics only (no trainer state); it cannot be resumed`);
+  const s = saved.settings;
+  if (s.dataset !== 'cifar10' && s.dataset !== 'cifar100') throw new UsageError(`${path}: its settings name no known data set; cannot resume it`);
+  const choice: DataChoice = {
+    dataset: s.dataset,
+    classes: readWhole(s, 'classes', path),
+    trainPerClass: readWhole(s, 'trainPerClass', path),
+    testPerClass: readWhole(s, 'testPerClass', path),
+    seed: saved.config.seed,
+  };
+  const fixed: [string, unknown][] = [
+    ['dataset', choice.dataset], ['classes', choice.classes], ['train-per-class', choice.trainPerClass], ['test-per-class', choice.testPerClass],
+    ['model', saved.config.model], ['width', saved.config.width], ['batch', saved.config.batchSize], ['lr', saved.config.lr],
+    ['seed', saved.config.seed], ['no-augment', !saved.config.augment],
+  ];
+  for (const [name, fileValue] of fixed) {
+    if (given.has(name) && options[name] !== fileValue) {
+      throw new UsageError(`--${name} ${String(options[name])} differs from the run file's ${String(fileValue)}; leave it out to resume (only --epochs may change)`);
+    }
+  }
+  for (const name of ['loss', 'gamma', 'lambda', 'abs-negative']) {
+    if (given.has(name)) throw new UsageError(`--${name} cannot be given with --resume: the runs and their losses come from the run file`);
+  }
+  const epochs = given.has('epochs') ? (options.epochs as number) : saved.config.epochs;
+  return { config: { ...saved.config, epochs }, choice };
+}
+
+/** Refuse data that is not what the saved run trained on (other classes or other counts). */
+export function checkDataFits(saved: SavedRun, path: string, data: DatasetSplit): void {
+  const same = data.train.classNames.length === saved.classNames.length && data.train.classNames.every((n, i) => n === saved.classNames[i]);
+  if (!same) throw new UsageError(`${path} was trained on the classes ${saved.classNames.join(', ')}; this data has ${data.train.classNames.join(', ')}`);
+  if (data.train.count !== saved.data.trainCount || data.test.count !== saved.data.testCount) {
+    throw new UsageError(`${path} was trained on ${saved.data.trainCount} train / ${saved.data.testCount} test images; this data gives ${data.train.count} / ${data.test.count}`);
+  }
+}
