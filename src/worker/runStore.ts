@@ -1,6 +1,7 @@
 // Saved runs in IndexedDB (usable from the training worker and from the page): each run's summary, its metric
 // history, its latest checkpoint and its latest test embedding, in four object stores keyed by run id. Every
 // write is one transaction, so a failed write (storage full) leaves what was saved before intact.
+import type { SavedEmbedding } from '../core/io/runFile';
 import type { TrainerState } from '../core/trainerState';
 import type { LabSettings } from './protocol';
 import type { RunHistory } from './runHistory';
@@ -29,14 +30,8 @@ export interface SavedRunSummary {
   accuracy: number[] | null;
 }
 
-/** A test-feature embedding as saved: per run [count, dim] features of test images `indices` (no pixels). */
-export interface StoredEmbedding {
-  step: number;
-  features: Float32Array[];
-  labels: Int32Array;
-  indices: Int32Array;
-  dim: number;
-}
+/** A test-feature embedding as saved (the run file's): per run [count, dim] features of test images `indices`, no pixels. */
+export type StoredEmbedding = SavedEmbedding;
 
 /** Everything saved of one run. */
 export interface StoredRun {
