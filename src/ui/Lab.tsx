@@ -1,6 +1,7 @@
 // The lab: settings (in the URL), the training worker, the UMAP workers and the panels, composed. Loss
 // weights changed during a session are sent to the worker as they change; everything else waits for Train
-// or Reset.
+// or Reset. Saved runs can be resumed, reopened (their panels replace the live ones) and compared; run files
+// exported, opened or shipped as snapshots; the user's own CIFAR files dropped on the page.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { BackendBadge } from './components/BackendBadge';
 import { DataFiles } from './components/DataFiles';
@@ -8,22 +9,27 @@ import { OpenedRunBanner } from './components/OpenedRunBanner';
 import { RunFiles } from './components/RunFiles';
 import { Intro } from './components/Intro';
 import { NoticeList, type ShownNotice } from './components/NoticeList';
+import { PanelBoundary } from './components/PanelBoundary';
 import { PresetPicker } from './components/PresetPicker';
+import { ResumeOffer } from './components/ResumeOffer';
+import { RunComparison, type ComparedRun } from './components/RunComparison';
 import { RunControls } from './components/RunControls';
 import { RunGrid } from './components/RunGrid';
+import { canResume, SavedRunsPanel } from './components/SavedRunsPanel';
 import { ScaleStory } from './components/ScaleStory';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusLine } from './components/StatusLine';
 import { PRESETS } from './presets';
-import { constrainSettings, describeChoice, type DataCatalog } from './settings';
+import { buildSavedView } from './savedView';
 import { addDroppedData } from './droppedCatalog';
+import { constrainSettings, describeChoice, type DataCatalog, type DatasetName } from './settings';
+import type { TrainerView } from './trainerView';
+import { useSavedRuns } from './useSavedRuns';
 import { useFileDrop } from './useFileDrop';
 import { useRunFiles } from './useRunFiles';
 import { useSettings } from './useSettings';
 import { useTrainer } from './useTrainer';
 import { useUmap } from './useUmap';
-import type { TrainerView } from './trainerView';
-import type { DatasetName } from './settings';
 
 /** Phases in which the worker holds a built session that can be exported. */
 const BUILT_PHASES = new Set(['ready', 'running', 'paused', 'done']);
@@ -37,9 +43,17 @@ export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; prob
   const catalog = useMemo(() => addDroppedData(prepared, dropped), [prepared, dropped]);
   const settingsState = useSettings(catalog);
   const { settings } = settingsState;
-  const trainer = useTrainer(settings);
+  const trainer = useTrainer(settings, settingsState.replace);
   const { view, applied } = trainer;
-  const umap = useUmap(view.embedding, applied.seed);
+  const saved = useSavedRuns(`${view.saved?.runId}:${view.saved?.step}:${view.saved?.checkpointStep}`);
+  const [opened, setOpened] = useState<{ id: string; name: string; view: TrainerView } | null>(null);
+  const [compared, setCompared] = useState<ComparedRun[] | null>(null);
+  const [offerDismissed, setOfferDismissed] = useState(false);
+  const [storeProblem, setStoreProblem] = useState<string>();
+  const shown = opened?.view ?? view;
+  const umap = useUmap(shown.embedding, applied.seed);
+  // Offered once, on a page whose own session has not trained yet: the last unfinished run with a checkpoint.
+  const offer = !offerDismissed && !view.saved && view.step === 0 ? saved.runs.find(canResume) : undefined;
   const stale = trainer.needsReset(settings);
 
   const { gamma, lambda, absNegative } = settings;
@@ -51,6 +65,20 @@ export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; prob
     const timer = setTimeout(() => setLoss({ gamma, lambda, absNegative }), SET_LOSS_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [live, lossDiffers, gamma, lambda, absNegative, setLoss]);
+
+  const resume = (id: string) => {
+    setOfferDismissed(true);
+    setOpened(null);
+    trainer.resume(id);
+  };
+  const open = async (id: string) => {
+    const run = await saved.read(id).catch((err: unknown) => setStoreProblem(String(err)));
+    if (run) setOpened({ id, name: run.summary.name, view: buildSavedView(run) });
+  };
+  const compare = async (ids: string[]) => {
+    const runs = await Promise.all(ids.map((id) => saved.readHistory(id))).catch((err: unknown) => setStoreProblem(String(err)));
+    if (runs) setCompared(runs.filter((r): r is ComparedRun => r !== null));
+  };
 
   // Newly read own data: widen the catalog, then (next render, with the new limits) switch to it and reset.
   const switchTo = useRef<DatasetName | null>(null);
@@ -69,7 +97,7 @@ export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; prob
     setSetting('dataset', name);
     reset(constrainSettings({ ...settings, dataset: name }, catalog).settings);
   }, [catalog, settings, setSetting, reset]);
-  const runFiles = useRunFiles(trainer, settingsState);
+  const runFiles = useRunFiles(trainer);
   const dragging = useFileDrop(runFiles.takeFiles);
   const trained = view.data !== undefined && view.phase !== 'failed' && (view.opened?.resumable ?? true);
 
@@ -122,9 +150,45 @@ export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; prob
           </p>
         )}
         <NoticeList notices={notices} />
-        {view.opened && <OpenedRunBanner opened={view.opened} finished={view.phase === 'done'} />}
-        <Intro loss={applied} runs={view.runs} />
-        <RunGrid view={view} umap={umap} />
+        {view.opened && !opened && <OpenedRunBanner opened={view.opened} finished={view.phase === 'done'} />}
+        {offer && <ResumeOffer run={offer} onResume={() => resume(offer.id)} onDismiss={() => setOfferDismissed(true)} />}
+        {storeProblem && (
+          <p className="error" role="alert">
+            {storeProblem}
+          </p>
+        )}
+        <PanelBoundary what="The saved runs">
+          <SavedRunsPanel
+            runs={saved.runs}
+            problem={saved.problem}
+            liveId={view.saved?.runId}
+            openId={opened?.id}
+            onOpen={(id) => void open(id)}
+            onResume={resume}
+            onRename={(id, name) => void saved.rename(id, name)}
+            onDelete={(id) => {
+              if (opened?.id === id) setOpened(null);
+              void saved.remove(id);
+            }}
+            onCompare={(ids) => void compare(ids)}
+          />
+          {compared && <RunComparison compared={compared} onClose={() => setCompared(null)} />}
+        </PanelBoundary>
+        {opened && (
+          <section className="opened-run" aria-label="Saved run shown">
+            <p>
+              Showing the saved run “{opened.name}” (step {opened.view.step} of {opened.view.data?.totalSteps}); the live session goes on
+              underneath.
+            </p>
+            <button type="button" onClick={() => setOpened(null)}>
+              Back to the live session
+            </button>
+          </section>
+        )}
+        <Intro loss={applied} runs={shown.runs} />
+        <PanelBoundary what="The panels">
+          <RunGrid view={shown} umap={umap} />
+        </PanelBoundary>
         <ScaleStory />
       </main>
     </div>

@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { PanelBoundary } from './components/PanelBoundary';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -18,6 +19,8 @@ window.addEventListener('unhandledrejection', (e) => showFatal(String(e.reason))
 
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <PanelBoundary what="The page">
+      <App />
+    </PanelBoundary>
   </StrictMode>,
 );

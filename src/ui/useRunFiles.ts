@@ -1,10 +1,9 @@
 // Run files on the page: the shipped snapshots' index, opening a run file or a snapshot through the worker,
-// routing dropped files (run files to the worker's openRun, the rest to its data reader), and adopting the
-// settings of a run file once the worker shows it, so the URL reproduces it.
+// routing dropped files (run files to the worker's openRun, the rest to its data reader). The settings of a run
+// file shown come back with its history message and are adopted there (useTrainer's onAdopt).
 import { useCallback, useEffect, useState } from 'react';
 import { sortDroppedFiles } from './lib/fileKinds';
 import { fetchSnapshot, loadSnapshotIndex, type SnapshotEntry } from './snapshots';
-import type { SettingsControls } from './useSettings';
 import type { TrainerControls } from './useTrainer';
 
 export interface RunFileControls {
@@ -17,7 +16,7 @@ export interface RunFileControls {
   takeFiles: (files: File[]) => void;
 }
 
-export function useRunFiles(trainer: TrainerControls, settingsState: SettingsControls): RunFileControls {
+export function useRunFiles(trainer: TrainerControls): RunFileControls {
   const [snapshots, setSnapshots] = useState<SnapshotEntry[]>([]);
   const [snapshotProblem, setSnapshotProblem] = useState<string>();
   useEffect(() => {
@@ -48,13 +47,6 @@ export function useRunFiles(trainer: TrainerControls, settingsState: SettingsCon
     },
     [openFile, loadFiles],
   );
-
-  // The page's settings follow the run file shown (clamped to the data here).
-  const opened = trainer.view.opened;
-  const { replace } = settingsState;
-  useEffect(() => {
-    if (opened) replace(opened.settings);
-  }, [opened, replace]);
 
   return { snapshots, snapshotProblem, openFile, openSnapshot, takeFiles };
 }

@@ -16,9 +16,9 @@ export interface SettingsControls {
   notices: SettingsNotice[];
   set: (key: SettingKey, raw: unknown) => void;
   applyPreset: (preset: Preset) => void;
-  dismiss: (id: number) => void;
-  /** Replace every setting (a run file's), clamped to the data here; corrections become notices. */
+  /** Take every setting from `settings` (a resumed saved run's), checked against this page's table and data. */
   replace: (settings: LabSettings) => void;
+  dismiss: (id: number) => void;
 }
 
 const MAX_NOTICES = 12;
@@ -72,13 +72,14 @@ export function useSettings(catalog: DataCatalog): SettingsControls {
         }),
       [catalog],
     ),
-    dismiss: useCallback((id: number) => setState((s) => ({ ...s, notices: s.notices.filter((n) => n.id !== id) })), []),
     replace: useCallback(
-      (settings: LabSettings) => {
-        const next = constrainSettings(settings, catalog);
-        commit(next.settings, next.notices);
-      },
-      [catalog, commit],
+      (settings: LabSettings) =>
+        setState((s) => {
+          const next = constrainSettings(settings, catalog);
+          return { settings: next.settings, notices: [...s.notices, ...toNotices(next.notices)].slice(-MAX_NOTICES) };
+        }),
+      [catalog],
     ),
+    dismiss: useCallback((id: number) => setState((s) => ({ ...s, notices: s.notices.filter((n) => n.id !== id) })), []),
   };
 }

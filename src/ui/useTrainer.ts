@@ -20,6 +20,8 @@ export interface TrainerControls {
   step: (settings: LabSettings) => void;
   pause: () => void;
   reset: (settings: LabSettings) => void;
+  /** Replace the session with saved run `runId`, continued from its checkpoint (the worker sends its settings). */
+  resume: (runId: string) => void;
   /** Send new loss weights to the live session; they apply from the next step. */
   setLoss: (loss: LossWeights) => void;
   dismiss: (id: number) => void;
@@ -34,14 +36,19 @@ export interface TrainerControls {
 const LIVE_PHASES = new Set(['ready', 'running', 'paused']);
 const BUILDING_PHASES = new Set(['idle', 'loading-data', 'selecting-backend']);
 
-/** Create the training worker for the page's lifetime and initialise it with `initial`. */
-export function useTrainer(initial: LabSettings): TrainerControls {
+/**
+ * Create the training worker for the page's lifetime and initialise it with `initial`. `onAdopt` receives the
+ * settings of a resumed saved run, which the session now has (the page shows them).
+ */
+export function useTrainer(initial: LabSettings, onAdopt?: (settings: LabSettings) => void): TrainerControls {
   const [view, setView] = useState<TrainerView>(INITIAL_VIEW);
   const viewRef = useRef(view);
   const [sessionSettings, setSessionSettings] = useState(initial);
   const sessionRef = useRef(initial);
   const workerRef = useRef<Worker | null>(null);
   const pending = useRef<PendingAction>(null);
+  const adopt = useRef(onAdopt);
+  adopt.current = onAdopt;
 
   const update = useCallback((change: (v: TrainerView) => TrainerView) => {
     viewRef.current = change(viewRef.current);
@@ -53,6 +60,12 @@ export function useTrainer(initial: LabSettings): TrainerControls {
   useEffect(() => {
     const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module' });
     const batcher = createFrameBatcher<FromTrainer>((messages) => {
+      for (const m of messages) {
+        if (m.type !== 'history' || !m.settings) continue;
+        sessionRef.current = m.settings;
+        setSessionSettings(m.settings);
+        adopt.current?.(m.settings);
+      }
       update((v) => messages.reduce(applyTrainerMessage, v));
       const phase = viewRef.current.phase;
       if (phase === 'ready' && pending.current) {
@@ -65,12 +78,8 @@ export function useTrainer(initial: LabSettings): TrainerControls {
     worker.onmessage = (event: MessageEvent<FromTrainer>) => {
       const message = event.data;
       if (message.type === 'exported') for (const f of message.files) downloadFile(f.bytes, f.name, f.type);
-      if (message.type === 'runOpened') {
-        // The session is now the run file's: its settings are the session's settings.
-        pending.current = null;
-        sessionRef.current = message.settings;
-        setSessionSettings(message.settings);
-      }
+      // A run file's settings come with its `history` message, adopted like a resumed run's.
+      if (message.type === 'runOpened') pending.current = null;
       batcher.push(message);
     };
     worker.onerror = (event) => {
@@ -80,6 +89,8 @@ export function useTrainer(initial: LabSettings): TrainerControls {
     };
     worker.onmessageerror = () => batcher.push({ type: 'error', message: 'A message from the training worker could not be read.' });
     workerRef.current = worker;
+    // Browser tests only: a way to send the worker what the page never sends (a test fault).
+    if (import.meta.env.MODE === 'e2e') (window as unknown as { oplSend: (m: ToTrainer) => void }).oplSend = (m) => worker.postMessage(m);
     worker.postMessage({ type: 'init', settings: sessionRef.current } satisfies ToTrainer);
     return () => {
       batcher.cancel();
@@ -112,6 +123,15 @@ export function useTrainer(initial: LabSettings): TrainerControls {
     [send, update],
   );
 
+  const resume = useCallback(
+    (runId: string) => {
+      pending.current = null;
+      send({ type: 'resume', runId });
+      update((v) => ({ ...clearSession(v), phase: 'loading-data', phaseDetail: 'reading the saved run' }));
+    },
+    [send, update],
+  );
+
   const act = useCallback(
     (action: 'start' | 'step', settings: LabSettings) => {
       const phase = viewRef.current.phase;
@@ -139,6 +159,7 @@ export function useTrainer(initial: LabSettings): TrainerControls {
       send({ type: 'pause' });
     }, [send]),
     reset,
+    resume,
     setLoss: useCallback(
       (loss: LossWeights) => {
         if (LIVE_PHASES.has(viewRef.current.phase)) send({ type: 'setLoss', loss });

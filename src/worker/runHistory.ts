@@ -1,14 +1,9 @@
 // The metric history of one training session as the worker records it for saving: progress, evaluations and
 // loss changes in step order. Pure functions: append as messages go out, cut back to a checkpoint's step, sum up.
-import type { EvalReport, StepMetrics } from '../core/trainer';
+import type { RunHistory } from '../core/io/runFile';
 import type { FromTrainer } from './protocol';
 
-/** A session's metrics in step order (the run file's history). */
-export interface RunHistory {
-  progress: { step: number; epoch: number; lr: number; metrics: StepMetrics[] }[];
-  evaluations: { step: number; epoch: number; reports: EvalReport[]; trainAccuracy: number[] }[];
-  lossChanges: { step: number; loss: { gamma: number; lambda: number; absNegative: boolean } }[];
-}
+export type { RunHistory };
 
 type Progress = Extract<FromTrainer, { type: 'progress' }>;
 type Evaluation = Extract<FromTrainer, { type: 'evaluation' }>;

@@ -1,6 +1,7 @@
 // Saved runs in IndexedDB (usable from the training worker and from the page): each run's summary, its metric
 // history, its latest checkpoint and its latest test embedding, in four object stores keyed by run id. Every
 // write is one transaction, so a failed write (storage full) leaves what was saved before intact.
+import type { SavedEmbedding } from '../core/io/runFile';
 import type { TrainerState } from '../core/trainerState';
 import type { LabSettings } from './protocol';
 import type { RunHistory } from './runHistory';
@@ -29,14 +30,8 @@ export interface SavedRunSummary {
   accuracy: number[] | null;
 }
 
-/** A test-feature embedding as saved: per run [count, dim] features of test images `indices` (no pixels). */
-export interface StoredEmbedding {
-  step: number;
-  features: Float32Array[];
-  labels: Int32Array;
-  indices: Int32Array;
-  dim: number;
-}
+/** A test-feature embedding as saved (the run file's): per run [count, dim] features of test images `indices`, no pixels. */
+export type StoredEmbedding = SavedEmbedding;
 
 /** Everything saved of one run. */
 export interface StoredRun {
@@ -67,6 +62,8 @@ export interface RunStore {
   listRuns(): Promise<SavedRunSummary[]>;
   /** Everything saved of a run, or null when there is no such run. */
   readRun(id: string): Promise<StoredRun | null>;
+  /** A run's summary and history only (no weights): what comparing runs needs. Null when there is no such run. */
+  readHistory(id: string): Promise<Pick<StoredRun, 'summary' | 'history'> | null>;
   /**
    * Save a run's summary and history in one transaction. The summary's name is kept from the stored one (the
    * page may have renamed it). @throws StorageFullError when the quota is used up.
@@ -157,6 +154,15 @@ function wrap(db: IDBDatabase): RunStore {
       ]);
       if (!summary) return null;
       return { summary, history: history ?? { progress: [], evaluations: [], lossChanges: [] }, checkpoint: checkpoint ?? null, embedding: embedding ?? null };
+    },
+    async readHistory(id) {
+      const tx = db.transaction([SUMMARIES, HISTORIES], 'readonly');
+      const what = 'reading a saved run';
+      const [summary, history] = await Promise.all([
+        read<SavedRunSummary | undefined>(tx.objectStore(SUMMARIES).get(id), what),
+        read<RunHistory | undefined>(tx.objectStore(HISTORIES).get(id), what),
+      ]);
+      return summary ? { summary, history: history ?? { progress: [], evaluations: [], lossChanges: [] } } : null;
     },
     saveProgress(summary, history) {
       const tx = db.transaction([SUMMARIES, HISTORIES], 'readwrite');

@@ -6,7 +6,7 @@ import type { OpenedRun } from '../trainerView';
 export function OpenedRunBanner({ opened, finished }: { opened: OpenedRun; finished: boolean }) {
   const snapshot = opened.origin === 'snapshot';
   return (
-    <section className={`opened-run opened-${opened.origin}`} aria-label={snapshot ? 'Trained snapshot' : 'Imported run'}>
+    <section className={`run-file-banner run-file-${opened.origin}`} aria-label={snapshot ? 'Trained snapshot' : 'Imported run'}>
       <p>
         <strong>{snapshot ? 'Trained snapshot' : 'Imported run file'}</strong> · {opened.name} · saved {new Date(opened.savedAt).toLocaleString('en')} ·{' '}
         <span className="muted">{opened.source}</span>

@@ -5,7 +5,8 @@ interface State {
   error: Error | null;
 }
 
-export class PanelBoundary extends Component<{ children: ReactNode }, State> {
+/** `what` names the part that failed in the message ("This panel" by default). */
+export class PanelBoundary extends Component<{ children: ReactNode; what?: string }, State> {
   override state: State = { error: null };
 
   static getDerivedStateFromError(error: Error): State {
@@ -20,7 +21,7 @@ export class PanelBoundary extends Component<{ children: ReactNode }, State> {
     if (this.state.error) {
       return (
         <p className="error" role="alert">
-          This panel failed: {this.state.error.message}
+          {this.props.what ?? 'This panel'} failed: {this.state.error.message}. The rest of the page still works; reload to try again.
         </p>
       );
     }
