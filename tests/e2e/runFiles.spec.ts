@@ -171,7 +171,7 @@ test('a snapshot made by the CLI shows its trained panels at once, labelled with
     await page.route('**/snapshots/index.json', (route) => route.fulfill({ json: { snapshots: [{ file: 'tiny.oplrun', title: 'Tiny', command }] } }));
     await page.route('**/snapshots/tiny.oplrun', (route) => route.fulfill({ body: bytes, contentType: 'application/octet-stream' }));
     await openLab(page, '#backend=wasm');
-    await page.getByRole('button', { name: 'Show trained snapshot' }).click();
+    await page.getByRole('button', { name: 'Show finished snapshot' }).click();
     const banner = page.getByRole('region', { name: 'Trained snapshot' });
     await expect(banner).toContainText(command);
     await expect(banner).toContainText('It trained all its steps');
@@ -245,3 +245,22 @@ async function expectThumbnailOnHover(page: Page): Promise<void> {
   const thumbnail = page.getByRole('tooltip').getByRole('img', { name: /^Test image: (airplane|automobile)$/ });
   await expect(thumbnail).toBeVisible();
 }
+
+test('the shipped snapshot shows at once on a fresh page: its numbers, its command, and it can continue', async ({ page }) => {
+  const run = decodeRunFile(new Uint8Array(readFileSync('public/snapshots/opening-gamma2.oplrun')));
+  await openLab(page, '#backend=wasm');
+  await page.getByRole('button', { name: 'Show finished snapshot' }).click();
+  const banner = page.getByRole('region', { name: 'Trained snapshot' });
+  await expect(banner).toContainText('--epochs 30 --save-run public/snapshots/opening-gamma2.oplrun');
+  await expect(banner).toContainText('It trained all its steps');
+  await expect(statusLine(page)).toContainText(`step ${run.totalSteps} / ${run.totalSteps}`);
+  const last = run.history.evaluations[run.history.evaluations.length - 1];
+  for (const [r, name] of RUNS.entries()) {
+    const accuracy = panel(page, name, 'Numbers').locator('tbody tr', { hasText: 'Test accuracy' });
+    await expect(accuracy).toContainText(`${Math.round(last.reports[r].accuracy * 100)}%`);
+  }
+  await expect(panel(page, 'CE + OPL', 'Feature map').getByText('UMAP epoch 200 / 200')).toBeVisible({ timeout: 120_000 });
+  // The settings in the URL are the snapshot's (the opening preset, 30 epochs).
+  expect(page.url()).toContain('epochs=30');
+  await expect(page.getByText('Settings changed')).toHaveCount(0);
+});

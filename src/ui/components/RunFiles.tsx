@@ -1,5 +1,6 @@
 // Run files and exports in the sidebar: open a .oplrun (or drop it on the page), show a shipped snapshot, and
-// download the session as a run file, its metrics as CSV, and each run's model and test features.
+// download the session as a run file, its metrics as CSV, and each run's model and test features. No button
+// name here contains "Train", so the Train button stays the only one of that name.
 import type { ExportKind } from '../../worker/protocol';
 import { RUN_FILE_ACCEPT } from '../lib/fileKinds';
 import type { SnapshotEntry } from '../snapshots';
@@ -37,7 +38,7 @@ export function RunFiles({ runNames, canExport, hasFeatures, snapshots, problem,
         </label>
         {snapshots.map((entry) => (
           <button key={entry.file} type="button" onClick={() => onSnapshot(entry)} title={entry.command}>
-            Show trained snapshot{snapshots.length > 1 ? `: ${entry.title}` : ''}
+            Show finished snapshot{snapshots.length > 1 ? `: ${entry.title}` : ''}
           </button>
         ))}
       </div>
