@@ -17,7 +17,7 @@ function runTrain(args: string[]) {
 }
 
 const OPTIONS = ['dataset', 'data-dir', 'classes', 'train-per-class', 'test-per-class', 'model', 'width', 'loss', 'gamma', 'lambda',
-  'abs-negative', 'epochs', 'batch', 'lr', 'seed', 'backend', 'json', 'help'];
+  'abs-negative', 'epochs', 'batch', 'lr', 'seed', 'backend', 'json', 'help', 'label-noise', 'noise-kind', 'imbalance'];
 
 describe('train command', () => {
   it('--help documents every option', () => {
@@ -33,6 +33,9 @@ describe('train command', () => {
     [['--batch', '3.5'], /^error: --batch must be a whole number \(got '3.5'\)$/],
     [['--nope'], /^error: unknown option --nope/],
     [['--seed'], /^error: --seed needs a value$/],
+    [['--label-noise', '1.5'], /^error: --label-noise must be at most 1 \(got 1.5\)$/],
+    [['--noise-kind', 'flip'], /^error: --noise-kind must be one of symmetric, pairflip \(got 'flip'\)$/],
+    [['--imbalance', '0.5'], /^error: --imbalance must be at least 1 \(got 0.5\)$/],
   ])('rejects %j with status 2 and one line', (args, pattern) => {
     const r = runTrain(args);
     expect(r.code).toBe(2);
@@ -69,5 +72,24 @@ describe('train command', () => {
     expect(out.runs[1].loss).toEqual({ kind: 'opl', gamma: 2, lambda: 1, absNegative: false });
     // paired: the first step's CE is the same batch through the same weights
     expect(out.runs[0].steps[0].ce).toBeCloseTo(out.runs[1].steps[0].ce, 5);
+  });
+
+  cifar10.it('applies a long tail and pair-flip noise to the training labels and reports flips and per-class accuracy', () => {
+    const json = join(tempRoot, 'noisy.json');
+    const r = runTrain(['--data-dir', cifar10.dir, '--classes', '3', '--train-per-class', '20', '--test-per-class', '10',
+      '--width', '4', '--batch', '8', '--epochs', '1', '--imbalance', '4', '--label-noise', '0.5', '--noise-kind', 'pairflip', '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(out.imbalance.classCounts).toEqual([20, 10, 5]); // 20·4^(−c/2)
+    expect(out.trainCount).toBe(35);
+    expect(out.labelNoise).toMatchObject({ rate: 0.5, kind: 'pairflip', flipped: 18 }); // round(0.5·35)
+    expect(out.labelNoise.flippedPerClass.reduce((a: number, b: number) => a + b, 0)).toBe(18);
+    expect(r.stdout).toContain('18 of 35 training labels flipped (pairflip, rate 0.5)');
+    expect(r.stdout).toMatch(/per-class test accuracy\nclass\s+train n\s+CE\s+CE \+ OPL/);
+    expect(r.stdout).toMatch(/automobile\s+10\s/);
+    for (const run of out.runs) {
+      expect(run.final.perClassAccuracy).toHaveLength(3);
+      expect(run.final.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(30); // test set stays whole and clean-sized
+    }
   });
 });

@@ -3,6 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULT_TRAIN_CONFIG, pairedRuns, type RunSpec, type TrainConfig } from '../core/config';
+import { selectLongTail } from '../core/data/imbalance';
+import { applyLabelNoise, NOISE_KINDS, type NoiseKind } from '../core/data/labelNoise';
 import { selectSubset } from '../core/data/subset';
 import type { DatasetSplit } from '../core/data/types';
 import type { LossSpec } from '../core/losses/objective';
@@ -29,6 +31,9 @@ const OPTIONS: OptionTable = {
   lr: { kind: 'number', min: 0, max: 10, default: DEFAULT_TRAIN_CONFIG.lr, help: 'peak learning rate (1 epoch warm-up, ×0.2 at 30/60/80% of the run)' },
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1, default: 1, help: 'seed for subsets, init, batch order and augmentation' },
   backend: { kind: 'choice', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend (cpu is the slow reference)' },
+  'label-noise': { kind: 'number', min: 0, max: 1, default: 0, meta: 'RATE', help: 'flip this fraction of the training labels (exactly round(RATE·n), seeded); test labels stay clean' },
+  'noise-kind': { kind: 'choice', choices: NOISE_KINDS, default: 'symmetric', help: 'symmetric: to a uniformly chosen other class; pairflip: class c to c+1 mod K' },
+  imbalance: { kind: 'number', min: 1, max: 1000, default: 1, meta: 'RATIO', help: 'long-tail training set: largest/smallest class count, n_c = n_max·RATIO^(−c/(K−1)) (1 = balanced)' },
   json: { kind: 'string', meta: 'PATH', help: 'write every logged metric and the final results as JSON' },
   'no-augment': { kind: 'flag', help: 'train without random crop and flip' },
   help: { kind: 'flag', help: 'show this help' },
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   await setupBackend(o.backend as 'wasm' | 'cpu');
   const full = await loadDataDir(dataDir, { dataset });
-  const data = cutData(full, o);
+  const { data, noise, classCounts } = prepareData(full, o);
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
     model: o.model as TrainConfig['model'],
@@ -78,7 +83,9 @@ async function main(): Promise<void> {
     `${dataset}: ${classes} classes, ${data.train.count} train / ${data.test.count} test images from ${dataDir}\n` +
       `${config.model} width ${config.width} (${trainer.models[0].countParams().toLocaleString('en')} parameters), batch ${config.batchSize}, ` +
       `${config.epochs} epochs × ${trainer.stepsPerEpoch} steps, backend ${o.backend}, seed ${config.seed}\n` +
-      runs.map((r) => `  ${r.name}: ${describeLoss(r.loss)}`).join('\n') + '\n',
+      runs.map((r) => `  ${r.name}: ${describeLoss(r.loss)}`).join('\n') + '\n' +
+      (noise.rate > 0 ? `label noise: ${noise.flipped} of ${data.train.count} training labels flipped (${noise.kind}, rate ${noise.rate})\n` : '') +
+      (o.imbalance !== 1 ? `long tail ρ ${o.imbalance}: training images per class ${classCounts.join(' ')}\n` : ''),
   );
 
   const history = runs.map(() => [] as (StepMetrics & { step: number; epoch: number; lr: number })[]);
@@ -129,7 +136,9 @@ async function main(): Promise<void> {
   }
   progress.done();
   const minutes = (Date.now() - started) / 60000;
-  process.stdout.write(`\n${formatTable(final)}\n\n${minutes.toFixed(1)} min on ${o.backend}; chance accuracy is ${fmt(1 / classes)}\n`);
+  process.stdout.write(`\n${formatTable(final)}\n\n${formatPerClass(final, data.train.classNames, classCounts)}\n`);
+  if (noise.rate > 0) process.stdout.write(`\n${noise.flipped} of ${data.train.count} training labels flipped (${noise.kind}, rate ${noise.rate}); test labels are clean\n`);
+  process.stdout.write(`\n${minutes.toFixed(1)} min on ${o.backend}; chance accuracy is ${fmt(1 / classes)}\n`);
 
   if (o.json) {
     const out = {
@@ -140,6 +149,8 @@ async function main(): Promise<void> {
       trainCount: data.train.count,
       testCount: data.test.count,
       backend: o.backend,
+      labelNoise: noise,
+      imbalance: { ratio: o.imbalance, classCounts },
       config,
       minutes,
       runs: runs.map((r, i) => ({
@@ -164,20 +175,50 @@ async function main(): Promise<void> {
   trainer.dispose();
 }
 
-/** Apply --classes / --train-per-class / --test-per-class to the loaded split. */
-function cutData(full: DatasetSplit, o: Record<string, unknown>): DatasetSplit {
+/** What --label-noise did: flipped is the count of training labels that differ from the clean ones. */
+interface NoiseReport {
+  rate: number;
+  kind: NoiseKind;
+  flipped: number;
+  flippedPerClass: number[];
+}
+
+/**
+ * Apply --classes / --train-per-class / --test-per-class to the loaded split, then (training split only)
+ * --imbalance and --label-noise, in that order, each seeded from --seed.
+ */
+function prepareData(full: DatasetSplit, o: Record<string, unknown>): { data: DatasetSplit; noise: NoiseReport; classCounts: number[] } {
   const available = full.train.classNames.length;
   const classes = o.classes as number | undefined;
   if (classes !== undefined && classes > available) throw new UsageError(`--classes must be at most ${available} for this data (got ${classes})`);
   const seed = o.seed as number;
   try {
+    let train = selectSubset(full.train, { classes, perClass: o['train-per-class'] as number | undefined, seed });
+    const test = selectSubset(full.test, { classes, perClass: o['test-per-class'] as number | undefined, seed: seed + 1 });
+    const ratio = o.imbalance as number;
+    if (ratio !== 1) train = selectLongTail(train, { ratio, seed: seed + 2 }).dataset;
+    const kind = o['noise-kind'] as NoiseKind;
+    const rate = o['label-noise'] as number;
+    const noisy = applyLabelNoise(train, { rate, kind, seed: seed + 3 });
+    const classCounts = new Array<number>(train.classNames.length).fill(0);
+    train.labels.forEach((label) => classCounts[label]++);
     return {
-      train: selectSubset(full.train, { classes, perClass: o['train-per-class'] as number | undefined, seed }),
-      test: selectSubset(full.test, { classes, perClass: o['test-per-class'] as number | undefined, seed: seed + 1 }),
+      data: { train: noisy.dataset, test },
+      noise: { rate, kind, flipped: noisy.flipped, flippedPerClass: noisy.flippedPerClass },
+      classCounts,
     };
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/** Per-class test accuracy, one row per class with its (clean) training count, one column per run. */
+function formatPerClass(results: EvalReport[], classNames: string[], trainCounts: number[]): string {
+  const head = ['class', 'train n', ...results.map((r) => r.name)];
+  const body = classNames.map((name, c) => [name, String(trainCounts[c]), ...results.map((r) => fmt(r.perClassAccuracy[c]))]);
+  const widths = head.map((_, c) => Math.max(...[head, ...body].map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return ['per-class test accuracy', line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 function describeLoss(loss: LossSpec): string {
