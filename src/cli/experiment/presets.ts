@@ -1,0 +1,149 @@
+// The experiment runner's presets, one block each (nanoGPT-config style): shared training arguments first,
+// then each preset overrides only what differs and says why in a one-line comment.
+
+/** One `npm run train` invocation per seed; its JSON `runs` become rows of the report. */
+export interface ExperimentJob {
+  /** Row label prefix, e.g. 'γ 2'; the run name (CE, CE + OPL) is appended. */
+  label: string;
+  /** Arguments added to the preset's `args` for this job. */
+  args: string[];
+  /** For the γ plot: the job's position on the x axis. */
+  x?: number;
+}
+
+/** How the PNG plot lays the results out. */
+export type PlotKind =
+  | 'metrics' // x = the report's metrics, one point per run (CE, CE + OPL)
+  | 'gamma' // x = γ (log scale), panels for test accuracy and different-class cosine; CE repeated at every γ
+  | 'perClass'; // x = class (largest to smallest), per-class test accuracy
+
+/** One run's `final` object in the train JSON (the fields the runner reads; commands may add more). */
+export interface RunFinal {
+  testAccuracy: number;
+  meanSameClassCos: number;
+  meanDiffClassCos: number;
+  classMeanOffDiagCos: number;
+  perClassAccuracy: number[];
+  [key: string]: unknown;
+}
+
+/** A preset's own metric: a name and how to read it from one run's final results. */
+export interface ExtraMetric {
+  name: string;
+  read: (final: RunFinal) => number;
+}
+
+export interface ExperimentPreset {
+  /** One line for the report and --help. */
+  summary: string;
+  /** Training arguments shared by every job (sizes, schedule). */
+  args: string[];
+  /** What --quick replaces them with: a run of seconds, for tests and smoke checks. */
+  quickArgs: string[];
+  jobs: ExperimentJob[];
+  plot: PlotKind;
+  /** The preset's own metrics besides accuracy and the three cosines. */
+  extra: ExtraMetric[];
+  /** Default data set folder when --data-dir is not given. */
+  dataDir: string;
+}
+
+// Shared by every CIFAR-10 preset: 10 classes, a ResNet-8 small enough for a 2-core machine.
+const CIFAR10_ARGS = [
+  '--dataset', 'cifar10',
+  '--classes', '10',
+  '--train-per-class', '150', // 1,500 training images: a few minutes per paired run on 2 cores
+  '--test-per-class', '100', // 1,000 test images for the metrics
+  '--model', 'resnet8',
+  '--width', '8', // 8/16/32 channels
+  '--batch', '32', // ~47 steps per epoch at this size
+  '--epochs', '12',
+  '--lr', '0.05', // the shared measurements' rate (OPL.md); 0.1 is unstable at batch 32
+];
+
+// --quick: 3 classes × 16 images, width 4, 2 epochs — seconds, for the end-to-end test.
+const QUICK_ARGS = ['--classes', '3', '--train-per-class', '16', '--test-per-class', '10', '--width', '4', '--batch', '8', '--epochs', '2'];
+
+const GAMMAS = [0.25, 0.5, 1, 2, 4];
+
+export const PRESETS: Record<string, ExperimentPreset> = {
+  // The plain comparison at the README's default weights (λ 1, γ 0.5).
+  clean: {
+    summary: 'CE vs CE + OPL (λ 1, γ 0.5) on clean CIFAR-10',
+    args: CIFAR10_ARGS,
+    quickArgs: QUICK_ARGS,
+    jobs: [{ label: 'γ 0.5', args: ['--gamma', '0.5'] }],
+    plot: 'metrics',
+    extra: [],
+    dataDir: 'public/data/cifar10',
+  },
+  // γ 0.25…4 at λ 1: where inter-class orthogonality appears and what it costs. CE does not depend on γ, so it
+  // is trained once per seed (same init and batches as every OPL run: the pairing holds).
+  'gamma-sweep': {
+    summary: 'CE + OPL at γ 0.25, 0.5, 1, 2, 4 (λ 1) against CE on clean CIFAR-10',
+    args: CIFAR10_ARGS,
+    quickArgs: QUICK_ARGS,
+    jobs: [
+      { label: 'CE', args: ['--loss', 'ce'] },
+      ...GAMMAS.map((g) => ({ label: `γ ${g}`, args: ['--loss', 'opl', '--gamma', String(g)], x: g })),
+    ],
+    plot: 'gamma',
+    extra: [],
+    dataDir: 'public/data/cifar10',
+  },
+  // 40% symmetric label noise on the training labels (test labels clean), as in the paper's label-noise table.
+  noise40: {
+    summary: 'CE vs CE + OPL (λ 1, γ 0.5) with 40% symmetric label noise on CIFAR-10 (test labels clean)',
+    args: [...CIFAR10_ARGS, '--label-noise', '0.4', '--noise-kind', 'symmetric'],
+    quickArgs: [...QUICK_ARGS, '--label-noise', '0.4', '--noise-kind', 'symmetric'],
+    jobs: [{ label: 'γ 0.5', args: ['--gamma', '0.5'] }],
+    plot: 'metrics',
+    extra: [],
+    dataDir: 'public/data/cifar10',
+  },
+  // 40% pair-flip (class-dependent) noise: c → c+1, the harder case in the paper's table.
+  pairflip: {
+    summary: 'CE vs CE + OPL (λ 1, γ 0.5) with 40% pair-flip label noise on CIFAR-10 (test labels clean)',
+    args: [...CIFAR10_ARGS, '--label-noise', '0.4', '--noise-kind', 'pairflip'],
+    quickArgs: [...QUICK_ARGS, '--label-noise', '0.4', '--noise-kind', 'pairflip'],
+    jobs: [{ label: 'γ 0.5', args: ['--gamma', '0.5'] }],
+    plot: 'metrics',
+    extra: [],
+    dataDir: 'public/data/cifar10',
+  },
+  // A long tail with ρ = 10 (150 → 15 images per class); the tail's accuracy is the metric that matters.
+  imbalance: {
+    summary: 'CE vs CE + OPL (λ 1, γ 0.5) on a long-tailed CIFAR-10 (ρ = 10), per-class accuracy',
+    args: [...CIFAR10_ARGS, '--imbalance', '10'],
+    quickArgs: [...QUICK_ARGS, '--imbalance', '4'],
+    jobs: [{ label: 'γ 0.5', args: ['--gamma', '0.5'] }],
+    plot: 'perClass',
+    extra: [{ name: 'tail accuracy (last 3 classes)', read: (f) => meanOf(f.perClassAccuracy.slice(-3)) }],
+    dataDir: 'public/data/cifar10',
+  },
+};
+
+function meanOf(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** The names accepted on the command line. */
+export function listPresetNames(): string[] {
+  return Object.keys(PRESETS);
+}
+
+/**
+ * Apply `overrides` to an argument list of `--name value` pairs (a name followed by another --name is a flag):
+ * a repeated option keeps its first position with the override's value, a new one is appended.
+ */
+export function mergeTrainArgs(base: string[], overrides: string[]): string[] {
+  const pairs = new Map<string, string | null>();
+  for (const list of [base, overrides]) {
+    for (let i = 0; i < list.length; i++) {
+      const value = i + 1 < list.length && !list[i + 1].startsWith('--') ? list[i + 1] : null;
+      pairs.set(list[i], value);
+      if (value !== null) i++;
+    }
+  }
+  return [...pairs].flatMap(([name, value]) => (value === null ? [name] : [name, value]));
+}
