@@ -3,9 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULT_TRAIN_CONFIG, pairedRuns, type RunSpec, type TrainConfig } from '../core/config';
-import { selectLongTail } from '../core/data/imbalance';
-import { applyLabelNoise, NOISE_KINDS, type NoiseKind } from '../core/data/labelNoise';
+import { NOISE_KINDS, type NoiseKind } from '../core/data/labelNoise';
 import { selectSubset } from '../core/data/subset';
+import { applyTrainingShift } from '../core/data/trainingShift';
 import type { DatasetSplit } from '../core/data/types';
 import type { LossSpec } from '../core/losses/objective';
 import { createTrainer, type EvalReport, type StepMetrics } from '../core/trainer';
@@ -193,20 +193,13 @@ function prepareData(full: DatasetSplit, o: Record<string, unknown>): { data: Da
   if (classes !== undefined && classes > available) throw new UsageError(`--classes must be at most ${available} for this data (got ${classes})`);
   const seed = o.seed as number;
   try {
-    let train = selectSubset(full.train, { classes, perClass: o['train-per-class'] as number | undefined, seed });
+    const train = selectSubset(full.train, { classes, perClass: o['train-per-class'] as number | undefined, seed });
     const test = selectSubset(full.test, { classes, perClass: o['test-per-class'] as number | undefined, seed: seed + 1 });
-    const ratio = o.imbalance as number;
-    if (ratio !== 1) train = selectLongTail(train, { ratio, seed: seed + 2 }).dataset;
     const kind = o['noise-kind'] as NoiseKind;
     const rate = o['label-noise'] as number;
-    const noisy = applyLabelNoise(train, { rate, kind, seed: seed + 3 });
-    const classCounts = new Array<number>(train.classNames.length).fill(0);
-    train.labels.forEach((label) => classCounts[label]++);
-    return {
-      data: { train: noisy.dataset, test },
-      noise: { rate, kind, flipped: noisy.flipped, flippedPerClass: noisy.flippedPerClass },
-      classCounts,
-    };
+    const shifted = applyTrainingShift(train, { imbalance: o.imbalance as number, labelNoise: rate, noiseKind: kind }, seed);
+    const { classCounts, flipped, flippedPerClass } = shifted.report;
+    return { data: { train: shifted.dataset, test }, noise: { rate, kind, flipped, flippedPerClass }, classCounts };
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
