@@ -1,6 +1,7 @@
 // The one table of every setting of the lab: type, default, range or choices, label, and whether it lives in
 // the URL hash. Parsing, clamping, the form and the URL all read this table (after tensorflow/playground's
 // State.PROPS); `LabSettings` in the protocol is what it produces. The defaults are the opening preset.
+import { computeLongTailCounts } from '../core/data/imbalance';
 import type { LabSettings } from '../worker/protocol';
 import { shorten } from './lib/format';
 
@@ -69,6 +70,12 @@ export type SettingSpec = SettingsTable[SettingKey];
 
 const limitOf = (s: LabSettings, c: DataCatalog) => c[s.dataset];
 
+/** Training images a session has: classes × images per class, or the long tail's total when ρ > 1. */
+export function countTrainingImages(s: Pick<LabSettings, 'classes' | 'trainPerClass' | 'imbalance'>): number {
+  if (!(s.imbalance > 1)) return s.classes * s.trainPerClass;
+  return computeLongTailCounts(s.trainPerClass, s.classes, s.imbalance).reduce((a, b) => a + b, 0);
+}
+
 /**
  * Every setting, in the order the URL and the form use. Order matters for clamping: a setting's limit may
  * depend only on settings above it (classes on the data set, batch size on classes x images per class).
@@ -123,6 +130,24 @@ export const SETTINGS: SettingsTable = {
     min: 1, max: 1000, step: 10, limit: (s, c) => limitOf(s, c)?.testPerClass,
     help: 'Accuracy and the feature-space numbers are measured on these.',
   },
+  imbalance: {
+    kind: 'number', param: 'imbalance', inUrl: true, group: 'data', label: 'Long tail ρ (largest / smallest class)', default: 1,
+    min: 1, max: 100, step: 1,
+    help: 'Class c keeps n·ρ^(−c/(K−1)) training images: 1 is balanced, 10 leaves the last class a tenth. Test stays balanced.',
+  },
+  labelNoise: {
+    kind: 'number', param: 'noise', inUrl: true, group: 'data', label: 'Label noise (fraction flipped)', default: 0,
+    min: 0, max: 0.9, step: 0.05, slider: true,
+    help: 'Exactly this fraction of training labels, chosen by the seed, is changed to a wrong class. Test labels stay clean.',
+  },
+  noiseKind: {
+    kind: 'enum', param: 'noisekind', inUrl: true, group: 'data', label: 'Label noise kind', default: 'symmetric',
+    choices: [
+      { value: 'symmetric', label: 'Symmetric (any other class)' },
+      { value: 'pairflip', label: 'Pair-flip (class c → c + 1)' },
+    ],
+    help: 'Symmetric: a flipped label goes to a uniformly chosen other class. Pair-flip: always to the next class.',
+  },
   model: {
     kind: 'enum', param: 'model', inUrl: true, group: 'model', label: 'Model', default: 'resnet8',
     choices: [
@@ -139,7 +164,7 @@ export const SETTINGS: SettingsTable = {
   },
   batchSize: {
     kind: 'int', param: 'batch', inUrl: true, group: 'training', label: 'Batch size', default: 32,
-    min: 2, max: 512, step: 1, limit: (s) => s.classes * s.trainPerClass,
+    min: 2, max: 512, step: 1, limit: (s) => countTrainingImages(s),
     help: 'OPL compares every pair in a batch, so a batch needs a few images of each class.',
   },
   lr: {

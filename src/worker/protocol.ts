@@ -1,5 +1,7 @@
 // The one typed protocol between the page and its workers. Every message has a `type`; the training worker's
 // lifecycle is explicit: init → data loaded → backend ready → running / paused → done / failed.
+import type { NoiseKind } from '../core/data/labelNoise';
+import type { TrainingShiftReport } from '../core/data/trainingShift';
 import type { LossSpec } from '../core/losses/objective';
 import type { ModelName } from '../core/models/resnet';
 import type { EvalReport, StepMetrics } from '../core/trainer';
@@ -17,6 +19,11 @@ export interface LabSettings {
   classes: number;
   trainPerClass: number;
   testPerClass: number;
+  /** Fraction of training labels flipped (0 = clean); test labels are never touched. */
+  labelNoise: number;
+  noiseKind: NoiseKind;
+  /** Long-tail ratio of the training set, largest/smallest class count (1 = balanced). */
+  imbalance: number;
   model: ModelName;
   width: number;
   batchSize: number;
@@ -79,6 +86,8 @@ export type FromTrainer =
       allClassNames: string[];
       /** Images per class in the prepared data set: the most trainPerClass / testPerClass can be. */
       availablePerClass: { train: number; test: number };
+      /** What the long tail and the label noise did to the training split (class counts, labels flipped). */
+      shift: TrainingShiftReport;
     }
   /** The backend in use: sent once the session has one, and again after a fallback. */
   | {

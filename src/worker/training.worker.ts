@@ -122,8 +122,8 @@ async function openSession(settings: LabSettings, id: number): Promise<void> {
   setPhase('loading-data', `loading ${settings.dataset}`);
   const data = await getDataset(settings.dataset);
   if (id !== sessionId) return;
-  const split = cutSubset(data, settings);
-  const dataMessage = describeData(settings, split, data);
+  const { split, shift } = cutSubset(data, settings);
+  const dataMessage = describeData(settings, split, data, shift);
   post(dataMessage);
   setPhase('selecting-backend');
   // 'auto' measures the backends once per page on a software renderer; later sessions reuse the result.
