@@ -3,6 +3,7 @@
 // or Reset.
 import { useEffect } from 'react';
 import { BackendBadge } from './components/BackendBadge';
+import { ClassPanels } from './components/ClassPanels';
 import { Intro } from './components/Intro';
 import { NoticeList, type ShownNotice } from './components/NoticeList';
 import { PresetPicker } from './components/PresetPicker';
@@ -76,6 +77,7 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
         )}
         <NoticeList notices={notices} />
         <Intro loss={applied} runs={view.runs} />
+        <ClassPanels view={view} noise={applied} />
         <RunGrid view={view} umap={umap} />
         <ScaleStory />
       </main>
