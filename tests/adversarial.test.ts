@@ -117,9 +117,11 @@ describe('attackModel', () => {
 
   it('returns example images within ε of the originals, reproducibly from the seed', async () => {
     const options = { method: 'pgd' as const, epsilon: 6 / 255, seed: 4, count: 12, batchSize: 5, exampleCount: 7 };
-    const a = await attackModel(trained.models[1], data.test, trained.stats, options);
+    const progress: number[] = [];
+    const a = await attackModel(trained.models[1], data.test, trained.stats, { ...options, onProgress: (done, total) => progress.push(done / total) });
     const b = await attackModel(trained.models[1], data.test, trained.stats, options);
     expect(b).toEqual(a);
+    expect(progress).toEqual([5 / 12, 10 / 12, 1]);
     expect(a.count).toBe(12);
     expect(a.examples).toHaveLength(7); // spans two batches of 5
     expect(new Set(a.examples.map((e) => e.index)).size).toBe(7);
@@ -156,7 +158,9 @@ describe('extractFeatures', () => {
       expect(f.length).toBe(25 * trained.models[r].featureDim);
       for (let i = 0; i < f.length; i++) expect(f[i]).toBeCloseTo(emb.features[r][i], 5);
     }
-    const all = await extractFeatures(trained.models[0], data.test, trained.stats);
+    const progress: number[] = [];
+    const all = await extractFeatures(trained.models[0], data.test, trained.stats, { batchSize: 16, onProgress: (done) => progress.push(done) });
+    expect(progress).toEqual([16, 32, 40]);
     expect(all.length).toBe(40 * trained.models[0].featureDim);
     const reversed = await extractFeatures(trained.models[0], data.test, trained.stats, { indices: Int32Array.from({ length: 40 }, (_, i) => 39 - i) });
     const dim = trained.models[0].featureDim;

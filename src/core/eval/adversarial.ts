@@ -25,6 +25,8 @@ export interface AttackOptions {
   batchSize?: number;
   /** How many of the attacked images come back as examples (default 8). */
   exampleCount?: number;
+  /** Called after each batch with the images attacked so far and the total (for a progress bar). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface AttackExample {
@@ -171,6 +173,7 @@ export async function attackModel(model: ResNet, dataset: ImageDataset, stats: C
       adversarialLoss += al[i];
     }
     maxPerturbation = Math.max(maxPerturbation, md[0]);
+    options.onProgress?.(start + n, count);
     for (let i = 0; i < wanted; i++) {
       const perturbed = new Uint8Array(IMAGE_BYTES);
       for (let p = 0; p < IMAGE_BYTES; p++) perturbed[p] = Math.round(Math.min(1, Math.max(0, ex[i * IMAGE_BYTES + p])) * 255);

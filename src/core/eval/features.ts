@@ -13,6 +13,8 @@ export interface FeatureOptions {
   indices?: Int32Array;
   /** Images per forward pass (default FEATURE_BATCH). */
   batchSize?: number;
+  /** Called after each batch with the images done so far and the total (for a progress bar). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function extractFeatures(model: ResNet, dataset: ImageDataset, stat
     const values = await features.data();
     features.dispose();
     out.set(values as Float32Array, start * dim);
+    options.onProgress?.(start + chunk.length, indices.length);
   }
   return out;
 }
