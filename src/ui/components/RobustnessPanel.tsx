@@ -86,14 +86,15 @@ export function RobustnessPanel({ settings, catalog, onChange, phase, state, cla
                   <li key={e.index} className="example">
                     <Thumbnail images={e.clean} index={0} size={48} label={`clean ${name(e.label)}`} />
                     <Thumbnail images={e.perturbed} index={0} size={48} label={`attacked ${name(e.label)}`} />
-                    <small className={e.adversarialPrediction === e.label ? '' : 'flipped'}>
+                    <small className="muted">{name(e.label)}</small>
+                    <small className={e.cleanPrediction === e.label && e.adversarialPrediction !== e.label ? 'flipped' : ''}>
                       {name(e.cleanPrediction)} → {name(e.adversarialPrediction)}
                     </small>
                   </li>
                 ))}
               </ul>
             ))}
-            <p className="muted">Each pair: the clean test image and the attacked one; below, the prediction before → after (red when the attack made it wrong).</p>
+            <p className="muted">Each pair: the clean test image and the attacked one; below, the true class and the prediction before → after (red where the attack turned a right answer wrong).</p>
           </div>
         </>
       )}
