@@ -75,7 +75,8 @@ describe('URL round trip', () => {
     const custom: LabSettings = {
       dataset: 'cifar100', classes: 37, trainPerClass: 123, testPerClass: 17, labelNoise: 0.35, noiseKind: 'pairflip', imbalance: 7.5, model: 'resnet20', width: 12,
       batchSize: 100, lr: 0.0123, epochs: 7, seed: 2147483647, mode: 'opl', gamma: 1.35, lambda: 0.3,
-      absNegative: true, backend: 'wasm', logEvery: 5, embedCount: 777,
+      absNegative: true, backend: 'wasm', logEvery: 5, embedCount: 777, attackMethod: 'pgd', attackEpsilon: 3, attackCount: 430,
+      fewShotWays: 7, fewShotShots: 4, fewShotEpisodes: 90, fewShotClassifier: 'logistic',
     };
     const hash = serializeSettings(custom);
     expect(hash).toContain('seed=2147483647');

@@ -12,3 +12,6 @@ export { createRng, shuffleInPlace, hashString, type Rng } from './rng';
 export { argmaxRows, computeClassification, computeSimilarity, type ClassificationMetrics, type SimilarityMetrics } from './metrics';
 export { assembleBatch, createBatchSampler, gatherImages, gatherLabels, CROP_PADDING, type BatchSampler, type ChannelStats } from './data/batches';
 export * from './data/types';
+export { extractFeatures, FEATURE_BATCH, type FeatureOptions } from './eval/features';
+export { attackModel, perturbPixels, classifyPixels, computePixelLosses, PGD_DEFAULT_STEPS, type AttackMethod, type AttackOptions, type AttackResult, type AttackExample, type PerturbOptions } from './eval/adversarial';
+export { runFewShot, splitBaseNovel, type FewShotClassifier, type FewShotOptions, type FewShotResult } from './eval/fewShot';

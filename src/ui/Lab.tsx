@@ -4,6 +4,8 @@
 import { useEffect } from 'react';
 import { BackendBadge } from './components/BackendBadge';
 import { ClassPanels } from './components/ClassPanels';
+import { FewShotPanel } from './components/FewShotPanel';
+import { RobustnessPanel } from './components/RobustnessPanel';
 import { Intro } from './components/Intro';
 import { NoticeList, type ShownNotice } from './components/NoticeList';
 import { PresetPicker } from './components/PresetPicker';
@@ -13,6 +15,7 @@ import { ScaleStory } from './components/ScaleStory';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusLine } from './components/StatusLine';
 import { PRESETS } from './presets';
+import { buildAttackRequest, buildFewShotRequest } from './probeRequests';
 import { describeChoice, type DataCatalog } from './settings';
 import { useSettings } from './useSettings';
 import { useTrainer } from './useTrainer';
@@ -79,6 +82,23 @@ export function Lab({ catalog, problem }: { catalog: DataCatalog; problem?: stri
         <Intro loss={applied} runs={view.runs} />
         <ClassPanels view={view} noise={applied} />
         <RunGrid view={view} umap={umap} />
+        <RobustnessPanel
+          settings={settings}
+          catalog={catalog}
+          onChange={settingsState.set}
+          phase={view.phase}
+          state={view.probes.attack}
+          classNames={view.data?.classNames ?? []}
+          onRun={() => trainer.runAttack(buildAttackRequest(settings))}
+        />
+        <FewShotPanel
+          settings={settings}
+          catalog={catalog}
+          onChange={settingsState.set}
+          phase={view.phase}
+          state={view.probes.fewShot}
+          onRun={() => trainer.runFewShot(buildFewShotRequest(settings))}
+        />
         <ScaleStory />
       </main>
     </div>

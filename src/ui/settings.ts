@@ -7,7 +7,8 @@ import { shorten } from './lib/format';
 
 export type SettingKey = keyof LabSettings;
 export type DatasetName = LabSettings['dataset'];
-export type SettingGroup = 'loss' | 'data' | 'model' | 'training' | 'system';
+/** 'probe' settings are drawn by the Robustness and Few-shot panels, not the sidebar. */
+export type SettingGroup = 'loss' | 'data' | 'model' | 'training' | 'system' | 'probe';
 
 /** What a prepared data set offers (from its manifest); bounds the data settings. */
 export interface DatasetLimits {
@@ -202,9 +203,53 @@ export const SETTINGS: SettingsTable = {
     min: 10, max: 2000, step: 10,
     help: 'Embedded after each epoch for the feature map, the sample matrix and the histogram.',
   },
+  attackMethod: {
+    kind: 'enum', param: 'attack', inUrl: true, group: 'probe', label: 'Attack', default: 'fgsm',
+    choices: [
+      { value: 'fgsm', label: 'FGSM (one step)' },
+      { value: 'pgd', label: 'PGD (7 steps, random start)' },
+    ],
+    help: 'FGSM moves every pixel by ε along the sign of the loss gradient; PGD takes smaller steps and stays within ε.',
+  },
+  attackEpsilon: {
+    kind: 'int', param: 'eps', inUrl: true, group: 'probe', label: 'ε (in 1/255 pixel steps)', default: 8,
+    min: 0, max: 32, step: 1, slider: true,
+    help: 'The largest change of any pixel, in steps of 1/255; 8 (= 8/255) is the usual CIFAR setting.',
+  },
+  attackCount: {
+    kind: 'int', param: 'attackN', inUrl: true, group: 'probe', label: 'Test images attacked', default: 200,
+    min: 10, max: 2000, step: 10,
+    help: 'A seeded sample of the test subset, the same images for both runs.',
+  },
+  fewShotWays: {
+    kind: 'int', param: 'ways', inUrl: true, group: 'probe', label: 'Ways (classes per episode)', default: 5,
+    min: 2, max: 50, step: 1,
+    help: 'N in N-way K-shot: how many novel classes each episode tells apart.',
+  },
+  fewShotShots: {
+    kind: 'int', param: 'shots', inUrl: true, group: 'probe', label: 'Shots (labelled images per class)', default: 1,
+    min: 1, max: 50, step: 1,
+    help: 'K in N-way K-shot: the support images per class the classifier learns from.',
+  },
+  fewShotEpisodes: {
+    kind: 'int', param: 'episodes', inUrl: true, group: 'probe', label: 'Episodes', default: 200,
+    min: 10, max: 2000, step: 10,
+    help: 'More episodes give a narrower 95% interval.',
+  },
+  fewShotClassifier: {
+    kind: 'enum', param: 'fsclf', inUrl: true, group: 'probe', label: 'Classifier', default: 'centroid',
+    choices: [
+      { value: 'centroid', label: 'Nearest centroid (cosine)' },
+      { value: 'logistic', label: 'Logistic regression' },
+    ],
+    help: 'Fitted on the support features of each episode; the network itself stays frozen.',
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** The analysis settings of the Robustness and Few-shot panels: they apply to the models as they are and never need a reset. */
+export const PROBE_KEYS: readonly SettingKey[] = SETTING_KEYS.filter((k) => SETTINGS[k].group === 'probe');
 
 /** The loss settings; changing one mid-run is sent to the worker as setLoss instead of needing a reset. */
 export const LOSS_KEYS: readonly SettingKey[] = ['gamma', 'lambda', 'absNegative'];

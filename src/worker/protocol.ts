@@ -5,6 +5,8 @@ import type { TrainingShiftReport } from '../core/data/trainingShift';
 import type { LossSpec } from '../core/losses/objective';
 import type { ModelName } from '../core/models/resnet';
 import type { EvalReport, StepMetrics } from '../core/trainer';
+import type { AttackExample, AttackMethod, AttackResult } from '../core/eval/adversarial';
+import type { FewShotClassifier, FewShotResult } from '../core/eval/fewShot';
 
 /** Backends the user can ask for; 'auto' tries WebGPU, then WebGL, then WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm';
@@ -39,7 +41,43 @@ export interface LabSettings {
   logEvery: number;
   /** Test features sent for the UMAP and the sample similarity matrix. */
   embedCount: number;
+  /** Robustness panel: the attack, its radius in 1/255 pixel steps, and how many test images it attacks. */
+  attackMethod: AttackMethod;
+  attackEpsilon: number;
+  attackCount: number;
+  /** Few-shot panel: N-way K-shot episodes on the classes the session did not train on. */
+  fewShotWays: number;
+  fewShotShots: number;
+  fewShotEpisodes: number;
+  fewShotClassifier: FewShotClassifier;
 }
+
+/** What the Robustness panel asks: an attack on a seeded sample of the session's test subset (same images for every run). */
+export interface AttackRequest {
+  method: AttackMethod;
+  /** L∞ radius in pixel units of [0, 1]. */
+  epsilon: number;
+  count: number;
+  /** PGD steps (the core's default when omitted). */
+  steps?: number;
+}
+
+/** What the Few-shot panel asks: episodes on the frozen features of the prepared data set's untrained classes. */
+export interface FewShotRequest {
+  ways: number;
+  shots: number;
+  queries: number;
+  episodes: number;
+  classifier: FewShotClassifier;
+  /** At most this many images of each novel class are embedded (a seeded sample), to bound the work. */
+  poolPerClass: number;
+}
+
+/** The two analyses the worker runs on the current models between steps. */
+export type ProbeKind = 'attack' | 'fewShot';
+
+/** An attacked example with the clean image beside it, both [32, 32, 3] HWC uint8. */
+export type AttackExampleView = AttackExample & { clean: Uint8Array };
 
 export type Phase = 'idle' | 'loading-data' | 'selecting-backend' | 'ready' | 'running' | 'paused' | 'done' | 'failed';
 
@@ -51,7 +89,11 @@ export type ToTrainer =
   | { type: 'step' }
   | { type: 'reset'; settings: LabSettings }
   /** New loss weights for the OPL run (and the OPL logged for the CE run); applied from the next step. */
-  | { type: 'setLoss'; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> };
+  | { type: 'setLoss'; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
+  /** Attack every run's current model; runs when training is not (queued behind a running loop). `id` is echoed back. */
+  | { type: 'attack'; id: number; request: AttackRequest }
+  /** Few-shot episodes on every run's current features of the novel classes; `id` is echoed back. */
+  | { type: 'fewShot'; id: number; request: FewShotRequest };
 
 export interface BackendMeasurement {
   backend: BackendName;
@@ -119,6 +161,13 @@ export type FromTrainer =
       images?: Uint8Array;
     }
   | { type: 'lossChanged'; step: number; loss: Pick<LossSpec, 'gamma' | 'lambda' | 'absNegative'> }
+  /** A probe under way: what it is doing and how far (0..1). */
+  | { type: 'probeProgress'; probe: ProbeKind; id: number; detail: string; fraction: number }
+  /** Per run (in runNames order), at training step `step`. */
+  | { type: 'attackResult'; id: number; step: number; runNames: string[]; results: (Omit<AttackResult, 'examples'> & { examples: AttackExampleView[] })[] }
+  | { type: 'fewShotResult'; id: number; step: number; runNames: string[]; novelClassNames: string[]; novelCount: number; request: FewShotRequest; results: FewShotResult[] }
+  /** A probe could not run (no session, no novel classes, too few images…): one line for its panel; the session goes on. */
+  | { type: 'probeError'; probe: ProbeKind; id: number; message: string }
   | { type: 'notice'; message: string }
   | { type: 'error'; message: string };
 

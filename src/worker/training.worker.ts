@@ -4,7 +4,8 @@
 import type { Trainer } from '../core/trainer';
 import { activateBackend, listCandidates, markBroken, selectBackend, type ActiveBackend } from './backends';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
-import type { FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
+import type { FromTrainer, LabSettings, Phase, ProbeKind, ToTrainer } from './protocol';
+import { runAttackProbe, runFewShotProbe } from './probes';
 import { describeBackend, describeData, describeEmbedding, measureStepTime, openTrainer, recordStep, restartRateWindow, takeTrainAccuracy, type Session } from './session';
 import { checkSettings } from './trainConfig';
 
@@ -172,6 +173,27 @@ async function runLoop(s: Session): Promise<void> {
   setPhase(s.done ? 'done' : 'paused');
 }
 
+/**
+ * Run a probe on the current session's models, between steps (queued behind a running loop). A failure is the
+ * probe's own `probeError`, not the session's: training can go on.
+ */
+function runProbe(probe: ProbeKind, id: number, work: (s: Session) => Promise<FromTrainer>): void {
+  exclusive(async () => {
+    const s = session;
+    if (!s) {
+      post({ type: 'probeError', probe, id, message: 'no trained models yet: press Train first' });
+      return;
+    }
+    try {
+      const message = await guard(s, work(s));
+      emit(s, message);
+    } catch (err) {
+      emit(s, { type: 'probeError', probe, id, message: describe(err) });
+    }
+    restartRateWindow(s); // probe time is not training time
+  });
+}
+
 /** The session to drive, or null after telling the page why there is none. */
 function current(): Session | null {
   if (!session) post({ type: 'notice', message: 'nothing to train yet: send init first' });
@@ -230,6 +252,18 @@ function handle(message: ToTrainer): void {
       post({ type: 'lossChanged', step: s.step, loss: { ...message.loss } });
       return;
     }
+    case 'attack':
+      runProbe('attack', message.id, (s) =>
+        runAttackProbe(s, message.id, message.request, (detail, fraction) => emit(s, { type: 'probeProgress', probe: 'attack', id: message.id, detail, fraction })),
+      );
+      return;
+    case 'fewShot':
+      runProbe('fewShot', message.id, async (s) =>
+        runFewShotProbe(s, message.id, await getDataset(s.settings.dataset), message.request, (detail, fraction) =>
+          emit(s, { type: 'probeProgress', probe: 'fewShot', id: message.id, detail, fraction }),
+        ),
+      );
+      return;
     default: {
       const unknown: never = message;
       post({ type: 'error', message: `training worker: unknown message ${JSON.stringify(unknown)}` });

@@ -80,4 +80,11 @@ export const TINY: LabSettings = {
   backend: 'webgpu',
   logEvery: 1,
   embedCount: 32,
+  attackMethod: 'fgsm',
+  attackEpsilon: 8,
+  attackCount: 16,
+  fewShotWays: 2,
+  fewShotShots: 1,
+  fewShotEpisodes: 20,
+  fewShotClassifier: 'centroid',
 };
