@@ -66,6 +66,37 @@ const QUICK_ARGS = ['--classes', '3', '--train-per-class', '16', '--test-per-cla
 
 const GAMMAS = [0.25, 0.5, 1, 2, 4];
 
+// Few-shot on CIFAR-100: train on 20 base classes, then 5-way 5-shot episodes on 20 novel classes the
+// networks never saw (all 80 images of each: train and test files), nearest-centroid on frozen features.
+const FEWSHOT_ARGS = [
+  '--dataset', 'cifar100',
+  '--classes', '40', // the first 40 fine classes: 20 base + 20 novel
+  '--base-classes', '20',
+  '--train-per-class', '60', // every training image of the shared CIFAR-100 subset
+  '--test-per-class', '20',
+  '--model', 'resnet8',
+  '--width', '8',
+  '--batch', '32',
+  '--epochs', '10',
+  '--lr', '0.05',
+  '--fewshot', '5,5',
+  '--queries', '15',
+  '--episodes', '600', // the usual count in the few-shot literature; the 95% interval is over these
+  '--fewshot-classifier', 'centroid',
+];
+
+/** The mean few-shot accuracy a run's final results carry (train --fewshot). */
+function readFewShot(final: RunFinal): number {
+  const fewShot = final.fewShot as { meanAccuracy?: number } | undefined;
+  return fewShot?.meanAccuracy ?? NaN;
+}
+
+/** Accuracy under attack (train --attack). */
+function readAttack(final: RunFinal): number {
+  const attack = final.attack as { adversarialAccuracy?: number } | undefined;
+  return attack?.adversarialAccuracy ?? NaN;
+}
+
 export const PRESETS: Record<string, ExperimentPreset> = {
   // The plain comparison at the README's default weights (λ 1, γ 0.5).
   clean: {
@@ -119,6 +150,33 @@ export const PRESETS: Record<string, ExperimentPreset> = {
     jobs: [{ label: 'γ 0.5', args: ['--gamma', '0.5'] }],
     plot: 'perClass',
     extra: [{ name: 'tail accuracy (last 3 classes)', read: (f) => meanOf(f.perClassAccuracy.slice(-3)) }],
+    dataDir: 'public/data/cifar10',
+  },
+  // Transfer to unseen classes: the paper's few-shot claim (RFS → RFS + OPL), at browser scale.
+  fewshot: {
+    summary: 'CE vs CE + OPL (λ 1, γ 0.5) trained on 20 CIFAR-100 base classes, 5-way 5-shot on 20 novel classes',
+    args: FEWSHOT_ARGS,
+    quickArgs: ['--classes', '6', '--base-classes', '3', '--train-per-class', '16', '--test-per-class', '10', '--width', '4', '--batch', '8',
+      '--epochs', '2', '--fewshot', '3,1', '--queries', '5', '--episodes', '20'],
+    jobs: [{ label: 'γ 0.5', args: ['--gamma', '0.5'] }],
+    plot: 'metrics',
+    extra: [
+      { name: 'few-shot accuracy (novel classes)', read: readFewShot },
+      { name: 'few-shot 95% interval (± over episodes)', read: (f) => (f.fewShot as { ci95?: number } | undefined)?.ci95 ?? NaN },
+    ],
+    dataDir: 'public/data/cifar100',
+  },
+  // FGSM and PGD (the train command's default steps) at ε = 8/255 on 500 test images after training (one training per attack and seed).
+  adversarial: {
+    summary: 'CE vs CE + OPL (λ 1, γ 0.5) on CIFAR-10 under FGSM and PGD at ε = 8/255',
+    args: [...CIFAR10_ARGS, '--epsilon', '8/255', '--attack-count', '500'],
+    quickArgs: [...QUICK_ARGS, '--attack-count', '20'],
+    jobs: [
+      { label: 'FGSM', args: ['--gamma', '0.5', '--attack', 'fgsm'] },
+      { label: 'PGD', args: ['--gamma', '0.5', '--attack', 'pgd'] },
+    ],
+    plot: 'metrics',
+    extra: [{ name: 'accuracy under attack', read: readAttack }],
     dataDir: 'public/data/cifar10',
   },
 };

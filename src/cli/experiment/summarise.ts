@@ -60,7 +60,7 @@ export function summariseResults(preset: ExperimentPreset, results: JobResult[])
     for (const runName of names) {
       const finals = jobResults.map((r) => r.runs.find((x) => x.name === runName)!.final);
       rows.push({
-        label: runName === 'CE' ? 'CE' : `${runName}, ${job.label}`,
+        label: preset.jobs.length === 1 || runName === job.label ? runName : `${runName}, ${job.label}`,
         job,
         runName,
         values: Object.fromEntries(metrics.map((m) => [m.name, finals.map(m.read)])),
@@ -168,7 +168,7 @@ export function buildPlotSpec(ctx: Pick<ReportContext, 'presetName' | 'preset' |
         categories: Array.from({ length: numClasses }, (_, c) => String(c)),
         connect: true,
         series: rows.map((r) => ({
-          name: r.runName,
+          name: r.label,
           means: Array.from({ length: numClasses }, (_, c) => stat(r.perClass.map((p) => p[c])).mean),
           stds: Array.from({ length: numClasses }, (_, c) => stat(r.perClass.map((p) => p[c])).std),
         })),
@@ -185,7 +185,7 @@ export function buildPlotSpec(ctx: Pick<ReportContext, 'presetName' | 'preset' |
       categories: metrics.map((m) => abbreviate(m.name)),
       connect: false,
       series: rows.map((r) => ({
-        name: r.runName,
+        name: r.label,
         means: metrics.map((m) => stat(r.values[m.name]).mean),
         stds: metrics.map((m) => stat(r.values[m.name]).std),
       })),
