@@ -23,7 +23,7 @@ export function ClassPanels({ view, noise }: Props) {
   const smallest = Math.min(...shift.classCounts);
   const reported = view.runs.filter((r) => r.report);
   return (
-    <section className="class-panels" aria-label="Classes">
+    <section className="class-panels" aria-label="Class balance and per-class accuracy">
       <section className="panel class-panel" aria-label="Training set">
         <h3 className="panel-title">Training set: images and labels per class</h3>
         <p data-testid="flipped-count">{flippedText}</p>
