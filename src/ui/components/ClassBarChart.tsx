@@ -25,7 +25,17 @@ interface Props {
 const MARGIN = { top: 6, right: 6, bottom: 56, left: 34 };
 const MIN_GROUP = 14;
 
-/** Memoised: its inputs change once per epoch at most. */
+/** Same bars: equal names, colours and values (the page rebuilds the arrays on every step; the numbers change per epoch). */
+function sameBars(a: Props, b: Props): boolean {
+  const sameList = <T,>(x: ReadonlyArray<T>, y: ReadonlyArray<T>) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+  return (
+    a.yMax === b.yMax && a.label === b.label && a.height === b.height && a.format === b.format && sameList(a.classNames, b.classNames) &&
+    a.series.length === b.series.length &&
+    a.series.every((s, i) => s.name === b.series[i].name && s.color === b.series[i].color && sameList(s.values, b.series[i].values))
+  );
+}
+
+/** Memoised on its values (see sameBars): redrawn when a count or an accuracy changes, not on every step. */
 export const ClassBarChart = memo(function ClassBarChart({ classNames, series, yMax, label, format, height = 190 }: Props) {
   const groupWidth = Math.max(MIN_GROUP, Math.min(48, 560 / Math.max(1, classNames.length)));
   const width = MARGIN.left + MARGIN.right + groupWidth * classNames.length;
@@ -85,4 +95,4 @@ export const ClassBarChart = memo(function ClassBarChart({ classNames, series, y
       )}
     </figure>
   );
-});
+}, sameBars);

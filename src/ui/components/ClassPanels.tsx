@@ -5,6 +5,8 @@ import { runColor } from '../runStyle';
 import type { TrainerView } from '../trainerView';
 import { ClassBarChart } from './ClassBarChart';
 
+const formatImages = (v: number) => `${v} images`;
+
 interface Props {
   view: TrainerView;
   /** The settings the session was opened with, for the noise kind and rate. */
@@ -39,7 +41,7 @@ export function ClassPanels({ view, noise }: Props) {
           ]}
           yMax={Math.max(1, largest)}
           label="Training images per class"
-          format={(v) => `${v} images`}
+          format={formatImages}
         />
       </section>
       <section className="panel class-panel" aria-label="Per-class test accuracy">
@@ -52,7 +54,7 @@ export function ClassPanels({ view, noise }: Props) {
             series={reported.map((r) => ({ name: r.name, color: runColor(r.name), values: r.report!.perClassAccuracy }))}
             yMax={1}
             label="Per-class test accuracy"
-            format={(v) => formatPercent(v)}
+            format={formatPercent}
           />
         )}
       </section>
