@@ -9,7 +9,7 @@ import { selectSubset } from '../src/core/data/subset';
 import type { DatasetSplit } from '../src/core/data/types';
 import { decodeRunFile, RunFileError, type SavedRun } from '../src/core/io/runFile';
 import { createTrainer } from '../src/core/trainer';
-import type { LabSettings } from '../src/worker/protocol';
+import { SETTINGS_ADDED_LATER, type LabSettings } from '../src/worker/protocol';
 import { exportSession } from '../src/worker/runExport';
 import { createHistory, recordInHistory } from '../src/worker/runHistory';
 import { describeSavedRun, findConfigDifference, readRunBlob, readRunSettings } from '../src/worker/runImport';
@@ -22,6 +22,7 @@ const cifar10 = requireSharedData('cifar10');
 const SETTINGS: LabSettings = {
   dataset: 'cifar10', classes: 3, trainPerClass: 16, testPerClass: 8, model: 'resnet8', width: 4, batchSize: 8, lr: 0.05,
   epochs: 2, seed: 3, mode: 'compare', gamma: 2, lambda: 1, absNegative: false, backend: 'wasm', logEvery: 2, embedCount: 12,
+  ...SETTINGS_ADDED_LATER,
 };
 
 let split: DatasetSplit;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { LabSettings } from '../src/worker/protocol';
 import { PRESETS, findActivePreset, mergePreset } from '../src/ui/presets';
 import {
+  countTrainingImages,
   MAX_HASH_LENGTH,
   SETTINGS,
   SETTING_KEYS,
@@ -72,12 +73,14 @@ describe('the table', () => {
 describe('URL round trip', () => {
   it('reproduces every setting, seed included', () => {
     const custom: LabSettings = {
-      dataset: 'cifar100', classes: 37, trainPerClass: 123, testPerClass: 17, model: 'resnet20', width: 12,
+      dataset: 'cifar100', classes: 37, trainPerClass: 123, testPerClass: 17, labelNoise: 0.35, noiseKind: 'pairflip', imbalance: 7.5, model: 'resnet20', width: 12,
       batchSize: 100, lr: 0.0123, epochs: 7, seed: 2147483647, mode: 'opl', gamma: 1.35, lambda: 0.3,
-      absNegative: true, backend: 'wasm', logEvery: 5, embedCount: 777,
+      absNegative: true, backend: 'wasm', logEvery: 5, embedCount: 777, attackMethod: 'pgd', attackEpsilon: 3, attackCount: 430,
+      fewShotWays: 7, fewShotShots: 4, fewShotEpisodes: 90, fewShotClassifier: 'logistic',
     };
     const hash = serializeSettings(custom);
     expect(hash).toContain('seed=2147483647');
+    expect(hash).toContain('noise=0.35&noisekind=pairflip');
     const back = parseSettingsHash(`#${hash}`, BOTH);
     expect(back.notices).toEqual([]);
     expect(back.settings).toEqual(custom);
@@ -198,3 +201,16 @@ describe('defaults under data limits', () => {
     expect(notices.join(' ')).toMatch(/“abs” is not a number; using 40\./);
   });
 });
+describe('label noise and long-tail settings', () => {
+  it('clamp with a notice and bound the batch by the long tail\'s total', () => {
+    const r = parseSettingsHash('#noise=2&noisekind=flip&imbalance=10&classes=5&train=20&batch=64', CIFAR10_ONLY);
+    expect(r.settings.labelNoise).toBe(0.9);
+    expect(r.settings.noiseKind).toBe('symmetric');
+    expect(r.settings.imbalance).toBe(10);
+    expect(countTrainingImages(r.settings)).toBe(20 + 11 + 6 + 4 + 2);
+    expect(r.settings.batchSize).toBe(43);
+    expect(r.notices.join(' ')).toMatch(/Label noise \(fraction flipped\): 2 is above the maximum 0\.9/);
+    expect(r.notices.join(' ')).toMatch(/Label noise kind: “flip” is not one of symmetric, pairflip/);
+  });
+});
+

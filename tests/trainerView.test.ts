@@ -22,6 +22,7 @@ const report = (name: string, accuracy: number): EvalReport => ({
 const data: FromTrainer = {
   type: 'data', classNames: ['a', 'b'], trainCount: 32, testCount: 16, stepsPerEpoch: 4, totalSteps: 8,
   runNames: ['CE', 'CE + OPL'], allClassNames: ['a', 'b'], availablePerClass: { train: 10, test: 5 },
+  shift: { classCounts: [16, 16], flipped: 0, flippedPerClass: [0, 0] },
 };
 const fold = (messages: FromTrainer[], from: TrainerView = INITIAL_VIEW) => messages.reduce(applyTrainerMessage, from);
 

@@ -14,7 +14,8 @@ export class ExitError extends Error {
   }
 }
 
-type Kind = 'string' | 'int' | 'number' | 'flag' | 'choice';
+/** `fraction`: a number written plainly or as a ratio (8/255). `ints`: comma-separated whole numbers (5,1), `count` of them. */
+type Kind = 'string' | 'int' | 'number' | 'flag' | 'choice' | 'fraction' | 'ints';
 
 export interface OptionSpec {
   kind: Kind;
@@ -25,15 +26,20 @@ export interface OptionSpec {
   max?: number;
   /** Name of the value in --help, e.g. PATH. */
   meta?: string;
+  /** For `ints`: how many numbers the value holds. */
+  count?: number;
 }
 
 export type OptionTable = Record<string, OptionSpec>;
-export type OptionValues = Record<string, string | number | boolean | undefined>;
+export type OptionValues = Record<string, string | number | boolean | number[] | undefined>;
 
 /** Parse argv (without node and script) against the table. Throws UsageError on anything unknown or out of range. */
 export function parseOptions(argv: string[], table: OptionTable): OptionValues {
   const values: OptionValues = {};
-  for (const [name, spec] of Object.entries(table)) values[name] = spec.default;
+  for (const [name, spec] of Object.entries(table)) {
+    // a fraction's default may be written as a ratio for --help ('8/255'); the value is its number
+    values[name] = spec.kind === 'fraction' && typeof spec.default === 'string' ? convert(name, spec.default, spec) : spec.default;
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (options start with --; see --help)`);
@@ -71,7 +77,7 @@ export function listGivenOptions(argv: string[], table: OptionTable): Set<string
   return given;
 }
 
-function convert(name: string, raw: string, spec: OptionSpec): string | number {
+function convert(name: string, raw: string, spec: OptionSpec): string | number | number[] {
   if (spec.kind === 'string') {
     if (raw === '') throw new UsageError(`--${name} needs a non-empty value`);
     return raw;
@@ -80,12 +86,38 @@ function convert(name: string, raw: string, spec: OptionSpec): string | number {
     if (!spec.choices?.includes(raw)) throw new UsageError(`--${name} must be one of ${spec.choices?.join(', ')} (got '${raw}')`);
     return raw;
   }
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number (got '${raw}')`);
+  if (spec.kind === 'ints') return convertInts(name, raw, spec);
+  const value = spec.kind === 'fraction' ? parseFraction(raw) : Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw new UsageError(`--${name} must be a number${spec.kind === 'fraction' ? ' or a ratio like 8/255' : ''} (got '${raw}')`);
+  }
   if (spec.kind === 'int' && !Number.isInteger(value)) throw new UsageError(`--${name} must be a whole number (got '${raw}')`);
   if (spec.min !== undefined && value < spec.min) throw new UsageError(`--${name} must be at least ${spec.min} (got ${raw})`);
   if (spec.max !== undefined && value > spec.max) throw new UsageError(`--${name} must be at most ${spec.max} (got ${raw})`);
   return value;
+}
+
+/** '8/255' → 8/255, '0.03' → 0.03; NaN for anything else. */
+function parseFraction(raw: string): number {
+  const parts = raw.split('/');
+  if (parts.length === 1) return Number(raw);
+  if (parts.length !== 2 || parts.some((p) => p.trim() === '')) return NaN;
+  const [num, den] = parts.map(Number);
+  return den === 0 ? NaN : num / den;
+}
+
+function convertInts(name: string, raw: string, spec: OptionSpec): number[] {
+  const parts = raw.split(',');
+  const values = parts.map((p) => (p.trim() === '' ? NaN : Number(p)));
+  const shape = `${spec.count ?? 'some'} comma-separated whole numbers${spec.meta ? ` (${spec.meta})` : ''}`;
+  if ((spec.count !== undefined && values.length !== spec.count) || values.some((v) => !Number.isInteger(v))) {
+    throw new UsageError(`--${name} must be ${shape} (got '${raw}')`);
+  }
+  for (const v of values) {
+    if (spec.min !== undefined && v < spec.min) throw new UsageError(`--${name}: each number must be at least ${spec.min} (got ${raw})`);
+    if (spec.max !== undefined && v > spec.max) throw new UsageError(`--${name}: each number must be at most ${spec.max} (got ${raw})`);
+  }
+  return values;
 }
 
 /** Help text: a usage line, then one line per option with its default and range. */

@@ -1,6 +1,7 @@
 // The settings record the CLI stores in a run file (the page's LabSettings field names, so the page and the CLI
 // read each other's files), and the plan for resuming one: its config and data choice, with only --epochs free.
 import type { TrainConfig } from '../core/config';
+import { NOISE_KINDS, type NoiseKind } from '../core/data/labelNoise';
 import type { DatasetSplit } from '../core/data/types';
 import type { SavedRun } from '../core/io/runFile';
 import { UsageError, type OptionValues } from './options';
@@ -12,6 +13,11 @@ export interface DataChoice {
   trainPerClass?: number;
   testPerClass?: number;
   seed: number;
+  /** Fraction of training labels flipped (0: clean), and how. */
+  labelNoise: number;
+  noiseKind: NoiseKind;
+  /** Long-tail ratio of the training set (1: balanced). */
+  imbalance: number;
 }
 
 /** Test features embedded for the run file (as the page's default embedCount). */
@@ -36,6 +42,9 @@ export function describeSettings(config: TrainConfig, data: DatasetSplit, choice
     gamma: opl.loss.gamma,
     lambda: opl.loss.lambda,
     absNegative: opl.loss.absNegative,
+    labelNoise: choice.labelNoise,
+    noiseKind: choice.noiseKind,
+    imbalance: choice.imbalance,
     backend,
     logEvery: config.logEvery,
     embedCount: EMBED_COUNT,
@@ -63,11 +72,16 @@ export function planResume(saved: SavedRun, path: string, options: OptionValues,
     trainPerClass: readWhole(s, 'trainPerClass', path),
     testPerClass: readWhole(s, 'testPerClass', path),
     seed: saved.config.seed,
+    // Files from before label noise and the long tail existed trained on clean, balanced data.
+    labelNoise: typeof s.labelNoise === 'number' ? s.labelNoise : 0,
+    noiseKind: NOISE_KINDS.includes(s.noiseKind as NoiseKind) ? (s.noiseKind as NoiseKind) : 'symmetric',
+    imbalance: typeof s.imbalance === 'number' ? s.imbalance : 1,
   };
   const fixed: [string, unknown][] = [
     ['dataset', choice.dataset], ['classes', choice.classes], ['train-per-class', choice.trainPerClass], ['test-per-class', choice.testPerClass],
     ['model', saved.config.model], ['width', saved.config.width], ['batch', saved.config.batchSize], ['lr', saved.config.lr],
     ['seed', saved.config.seed], ['no-augment', !saved.config.augment],
+    ['label-noise', choice.labelNoise], ['noise-kind', choice.noiseKind], ['imbalance', choice.imbalance],
   ];
   for (const [name, fileValue] of fixed) {
     if (given.has(name) && options[name] !== fileValue) {

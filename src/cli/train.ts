@@ -4,8 +4,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULT_TRAIN_CONFIG, pairedRuns, type RunSpec, type TrainConfig } from '../core/config';
+import { NOISE_KINDS, type NoiseKind } from '../core/data/labelNoise';
 import { selectSubset } from '../core/data/subset';
-import type { DatasetSplit } from '../core/data/types';
+import { applyTrainingShift } from '../core/data/trainingShift';
+import type { DatasetSplit, ImageDataset } from '../core/data/types';
+import { PGD_DEFAULT_STEPS, type AttackOptions, type AttackResult } from '../core/eval/adversarial';
+import { splitBaseNovel, type FewShotOptions, type FewShotResult } from '../core/eval/fewShot';
 import { RUN_FILE_EXTENSION, type SavedEmbedding, type SavedRun } from '../core/io/runFile';
 import type { LossSpec } from '../core/losses/objective';
 import { createTrainer, type EvalReport, type Trainer } from '../core/trainer';
@@ -19,6 +23,7 @@ import {
 } from './runOutputs';
 import { checkDataFits, describeSettings, EMBED_COUNT, planResume, type DataChoice } from './runSettings';
 import { setupBackend } from './setupBackend';
+import { attackRuns, describeAttack, runFewShotOnRuns, summariseAttack } from './trainEval';
 
 const OPTIONS: OptionTable = {
   dataset: { kind: 'choice', choices: ['cifar10', 'cifar100'], default: 'cifar10', help: 'which data set' },
@@ -37,6 +42,9 @@ const OPTIONS: OptionTable = {
   lr: { kind: 'number', min: 0, max: 1e6, default: DEFAULT_TRAIN_CONFIG.lr, help: 'peak learning rate (1 epoch warm-up, ×0.2 at 30/60/80% of the run; a huge one makes a run diverge, stopping with status 3)' },
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1, default: 1, help: 'seed for subsets, init, batch order and augmentation' },
   backend: { kind: 'choice', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend (cpu is the slow reference)' },
+  'label-noise': { kind: 'number', min: 0, max: 1, default: 0, meta: 'RATE', help: 'flip this fraction of the training labels (exactly round(RATE·n), seeded); test labels stay clean' },
+  'noise-kind': { kind: 'choice', choices: NOISE_KINDS, default: 'symmetric', help: 'symmetric: to a uniformly chosen other class; pairflip: class c to c+1 mod K' },
+  imbalance: { kind: 'number', min: 1, max: 1000, default: 1, meta: 'RATIO', help: 'long-tail training set: largest/smallest class count, n_c = n_max·RATIO^(−c/(K−1)) (1 = balanced)' },
   json: { kind: 'string', meta: 'PATH', help: 'write every logged metric and the final results as JSON' },
   'save-run': { kind: 'string', meta: 'FILE.oplrun', help: 'save the run (history, trainer state, 1000 test features) as one file, after every epoch and at the end' },
   resume: { kind: 'string', meta: 'FILE.oplrun', help: 'continue a saved run to --epochs (default: its own); its settings apply, the curves continue' },
@@ -44,6 +52,15 @@ const OPTIONS: OptionTable = {
   'export-features': { kind: 'string', meta: 'DIR', help: 'write each run\'s test features as DIR/<run>/tensors.tsv + metadata.tsv (Embedding Projector)' },
   csv: { kind: 'string', meta: 'FILE', help: 'write every logged metric and evaluation as CSV' },
   'no-augment': { kind: 'flag', help: 'train without random crop and flip' },
+  attack: { kind: 'choice', choices: ['fgsm', 'pgd'], help: 'after training, attack every run on a seeded sample of the test subset (FGSM, or PGD from a random start)' },
+  epsilon: { kind: 'fraction', min: 0, max: 1, default: '8/255', help: 'attack radius (L∞, pixel units of [0, 1]), a number or a ratio like 8/255' },
+  'attack-count': { kind: 'int', min: 1, default: 500, help: 'test images attacked (all of them when fewer)' },
+  'attack-steps': { kind: 'int', min: 1, max: 1000, default: PGD_DEFAULT_STEPS, help: 'PGD steps, each of 2.5·ε/steps' },
+  fewshot: { kind: 'ints', count: 2, min: 1, meta: 'WAYS,SHOTS', help: 'after training, N-way K-shot episodes on the novel classes (those after --base-classes) with frozen features' },
+  'base-classes': { kind: 'int', min: 1, max: 99, help: 'with --fewshot: train on the first K classes, the rest are novel (default: half of the classes)' },
+  episodes: { kind: 'int', min: 1, max: 100000, default: 600, help: 'few-shot episodes' },
+  queries: { kind: 'int', min: 1, default: 15, help: 'few-shot query images per class and episode' },
+  'fewshot-classifier': { kind: 'choice', choices: ['centroid', 'logistic'], default: 'centroid', help: 'nearest centroid on cosine, or logistic regression fitted on the support set' },
   help: { kind: 'flag', help: 'show this help' },
 };
 
@@ -70,7 +87,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   await setupBackend(backend);
   const full = await loadDataDir(dataDir, { dataset: choice.dataset });
-  const data = cutData(full, choice);
+  const { data, novel, noise, classCounts } = prepareData(full, choice, o);
+  const attackOptions = readAttackOptions(o);
+  const fewShotOptions = readFewShotOptions(o, novel);
   if (saved) checkDataFits(saved, resumePath!, data);
   const trainer = createTrainerOrRefuse(config, data, saved?.state ?? undefined, resumePath);
   const startStep = saved?.state?.step ?? 0;
@@ -84,7 +103,10 @@ async function main(): Promise<void> {
       `${config.model} width ${config.width} (${trainer.models[0].countParams().toLocaleString('en')} parameters), batch ${config.batchSize}, ` +
       `${config.epochs} epochs × ${trainer.stepsPerEpoch} steps, backend ${backend}, seed ${config.seed}\n` +
       (saved ? `resuming ${resumePath} from step ${startStep}\n` : '') +
-      runs.map((r) => `  ${r.name}: ${describeLoss(r.loss)}`).join('\n') + '\n',
+      runs.map((r) => `  ${r.name}: ${describeLoss(r.loss)}`).join('\n') + '\n' +
+      (noise.rate > 0 ? `label noise: ${noise.flipped} of ${data.train.count} training labels flipped (${noise.kind}, rate ${noise.rate})\n` : '') +
+      (choice.imbalance !== 1 ? `long tail ρ ${choice.imbalance}: training images per class ${classCounts.join(' ')}\n` : '') +
+      (novel ? `few-shot: novel classes ${novel.classNames.join(', ')} (${novel.count} images, train and test)\n` : ''),
   );
 
   const recorder = createHistoryRecorder(runs.length, saved?.history, startStep);
@@ -151,8 +173,15 @@ async function main(): Promise<void> {
     if (report.done) break;
   }
   progress.done();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const attacks = attackOptions ? await attackRuns(trainer, data.test, attackOptions, log) : null;
+  const fewShot = fewShotOptions && novel ? await runFewShotOnRuns(trainer, novel, fewShotOptions, log) : null;
   const minutes = (Date.now() - started) / 60000;
-  process.stdout.write(`\n${formatTable(final)}\n\n${minutes.toFixed(1)} min on ${backend}; chance accuracy is ${fmt(1 / classes)}\n`);
+  const extra = [...(attacks ? attackRows(attacks, attackOptions!) : []), ...(fewShot ? fewShotRows(fewShot, fewShotOptions!) : [])];
+  process.stdout.write(`\n${formatTable(final, extra)}\n\n${formatPerClass(final, data.train.classNames, classCounts)}\n`);
+  if (noise.rate > 0) process.stdout.write(`\n${noise.flipped} of ${data.train.count} training labels flipped (${noise.kind}, rate ${noise.rate}); test labels are clean\n`);
+  process.stdout.write(`\n${minutes.toFixed(1)} min on ${backend}; chance accuracy is ${fmt(1 / classes)}` +
+    (fewShot ? `, ${fmt(1 / fewShotOptions!.ways)} for ${fewShotOptions!.ways}-way few-shot` : '') + '\n');
 
   const embedding = savePath || o['export-features'] ? { step: trainer.totalSteps, ...(await trainer.embed(EMBED_COUNT)) } : null;
   const wrote: string[] = [];
@@ -172,9 +201,12 @@ async function main(): Promise<void> {
       dataset: choice.dataset,
       dataDir,
       classNames: data.train.classNames,
+      ...(novel ? { novelClassNames: novel.classNames, novelCount: novel.count } : {}),
       trainCount: data.train.count,
       testCount: data.test.count,
       backend,
+      labelNoise: noise,
+      imbalance: { ratio: choice.imbalance, classCounts },
       config,
       minutes,
       runs: runs.map((r, i) => ({
@@ -197,6 +229,8 @@ async function main(): Promise<void> {
           perClassAccuracy: final[i].perClassAccuracy,
           confusion: final[i].confusion,
           classMeanCos: final[i].classMeanCos,
+          ...(attacks ? { attack: summariseAttack(attacks[i]) } : {}),
+          ...(fewShot ? { fewShot: { ...fewShotOptions, ...fewShot[i] } } : {}),
         },
       })),
     };
@@ -238,6 +272,9 @@ function planFresh(o: OptionValues): { config: TrainConfig; choice: DataChoice }
     trainPerClass: o['train-per-class'] as number | undefined,
     testPerClass: o['test-per-class'] as number | undefined,
     seed: o.seed as number,
+    labelNoise: o['label-noise'] as number,
+    noiseKind: o['noise-kind'] as NoiseKind,
+    imbalance: o.imbalance as number,
   };
   return { config, choice };
 }
@@ -252,22 +289,99 @@ function createTrainerOrRefuse(config: TrainConfig, data: DatasetSplit, state: T
   }
 }
 
+/** What --label-noise did: flipped is the count of training labels that differ from the clean ones. */
+interface NoiseReport {
+  rate: number;
+  kind: NoiseKind;
+  flipped: number;
+  flippedPerClass: number[];
+}
+
 /**
  * Cut the loaded split to the chosen classes and images per class. Both subsets use the run's seed, as the page
- * does, so a run file's test-feature indices mean the same images in the CLI and in the page.
+ * does, so a run file's test-feature indices mean the same images in the CLI and in the page. With --fewshot the
+ * first --base-classes of those classes are trained on (per-class cuts apply to them) and every image of the
+ * others, train and test, is the novel set. Then the training split only gets the long tail and the label noise,
+ * in that order, each seeded from the run's seed.
  */
-function cutData(full: DatasetSplit, choice: DataChoice): DatasetSplit {
+function prepareData(
+  full: DatasetSplit,
+  choice: DataChoice,
+  o: OptionValues,
+): { data: DatasetSplit; novel: ImageDataset | null; noise: NoiseReport; classCounts: number[] } {
   const available = full.train.classNames.length;
   const { classes, seed } = choice;
   if (classes !== undefined && classes > available) throw new UsageError(`--classes must be at most ${available} for this data (got ${classes})`);
+  const cut = (split: DatasetSplit, keep: number | undefined) => ({
+    train: selectSubset(split.train, { classes: keep, perClass: choice.trainPerClass, seed }),
+    test: selectSubset(split.test, { classes: keep, perClass: choice.testPerClass, seed }),
+  });
   try {
-    return {
-      train: selectSubset(full.train, { classes, perClass: choice.trainPerClass, seed }),
-      test: selectSubset(full.test, { classes, perClass: choice.testPerClass, seed }),
-    };
+    let data: DatasetSplit;
+    let novel: ImageDataset | null = null;
+    if (!o.fewshot) {
+      if (o['base-classes'] !== undefined) throw new UsageError('--base-classes needs --fewshot WAYS,SHOTS');
+      data = cut(full, classes);
+    } else {
+      if (o.resume) throw new UsageError('--fewshot cannot be given with --resume (the saved run trained on all its classes)');
+      const total = classes ?? available;
+      const base = (o['base-classes'] as number | undefined) ?? Math.floor(total / 2);
+      if (base >= total) throw new UsageError(`--base-classes must be below the number of classes (${total}) so that some are novel (got ${base})`);
+      const kept = classes === undefined ? full : { train: selectSubset(full.train, { classes, seed }), test: selectSubset(full.test, { classes, seed }) };
+      const split = splitBaseNovel(kept, base);
+      data = cut(split.base, undefined);
+      novel = split.novel;
+    }
+    const { labelNoise: rate, noiseKind: kind, imbalance } = choice;
+    const shifted = applyTrainingShift(data.train, { imbalance, labelNoise: rate, noiseKind: kind }, seed);
+    const { classCounts, flipped, flippedPerClass } = shifted.report;
+    return { data: { train: shifted.dataset, test: data.test }, novel, noise: { rate, kind, flipped, flippedPerClass }, classCounts };
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/** Per-class test accuracy, one row per class with its (clean) training count, one column per run. */
+function formatPerClass(results: EvalReport[], classNames: string[], trainCounts: number[]): string {
+  const head = ['class', 'train n', ...results.map((r) => r.name)];
+  const body = classNames.map((name, c) => [name, String(trainCounts[c]), ...results.map((r) => fmt(r.perClassAccuracy[c]))]);
+  const widths = head.map((_, c) => Math.max(...[head, ...body].map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return ['per-class test accuracy', line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** The --attack settings, or null without --attack. */
+function readAttackOptions(o: Record<string, unknown>): AttackOptions | null {
+  if (!o.attack) return null;
+  const method = o.attack as AttackOptions['method'];
+  return { method, epsilon: o.epsilon as number, count: o['attack-count'] as number, seed: o.seed as number, ...(method === 'pgd' ? { steps: o['attack-steps'] as number } : {}) };
+}
+
+/** The --fewshot settings, or null without it; checks up front that the novel classes can serve the episodes. */
+function readFewShotOptions(o: Record<string, unknown>, novel: ImageDataset | null): FewShotOptions | null {
+  if (!o.fewshot || !novel) return null;
+  const [ways, shots] = o.fewshot as number[];
+  const queries = o.queries as number;
+  if (ways < 2 || ways > novel.classNames.length) {
+    throw new UsageError(`--fewshot: ways must be in 2..${novel.classNames.length} (the novel classes: ${novel.classNames.join(', ')}), got ${ways}`);
+  }
+  const smallest = Math.min(...novel.classNames.map((_, c) => novel.labels.filter((l) => l === c).length));
+  if (shots + queries > smallest) throw new UsageError(`--fewshot: ${shots} shots + ${queries} queries exceed the ${smallest} images of the smallest novel class`);
+  return { ways, shots, queries, episodes: o.episodes as number, seed: o.seed as number, classifier: o['fewshot-classifier'] as FewShotOptions['classifier'] };
+}
+
+/** Table rows for the attack: clean accuracy on the attacked images, then accuracy under attack. */
+function attackRows(results: AttackResult[], options: AttackOptions): string[][] {
+  return [
+    [`clean accuracy (${results[0].count} attacked images)`, ...results.map((r) => fmt(r.cleanAccuracy))],
+    [`accuracy under ${describeAttack(options)}`, ...results.map((r) => fmt(r.adversarialAccuracy))],
+  ];
+}
+
+/** Table row for few-shot: mean ± 95% interval per run. */
+function fewShotRows(results: FewShotResult[], options: FewShotOptions): string[][] {
+  return [[`${options.ways}-way ${options.shots}-shot (${options.classifier}, ${options.episodes} episodes)`, ...results.map((r) => `${fmt(r.meanAccuracy)} ± ${fmt(r.ci95)}`)]];
 }
 
 function describeLoss(loss: LossSpec): string {
@@ -279,8 +393,8 @@ function fmt(x: number): string {
   return Number.isFinite(x) ? x.toFixed(3) : String(x);
 }
 
-/** The final comparison: one row per metric, one column per run. */
-function formatTable(results: EvalReport[]): string {
+/** The final comparison: one row per metric, one column per run; `extra` rows are already formatted. */
+function formatTable(results: EvalReport[], extra: string[][] = []): string {
   const rows: [string, (e: EvalReport) => number][] = [
     ['test accuracy', (e) => e.accuracy],
     ['same-class cosine (test)', (e) => e.meanSameClassCos],
@@ -288,7 +402,7 @@ function formatTable(results: EvalReport[]): string {
     ['class-mean off-diagonal cosine', (e) => e.classMeanOffDiagCos],
   ];
   const head = ['metric', ...results.map((r) => r.name)];
-  const body = rows.map(([name, get]) => [name, ...results.map((r) => fmt(get(r)))]);
+  const body = [...rows.map(([name, get]) => [name, ...results.map((r) => fmt(get(r)))]), ...extra];
   const widths = head.map((_, c) => Math.max(...[head, ...body].map((row) => row[c].length)));
   const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');

@@ -15,3 +15,6 @@ export { assembleBatch, createBatchSampler, gatherImages, gatherLabels, CROP_PAD
 export * from './data/types';
 export { encodeRunFile, decodeRunFile, RunFileError, RUN_FILE_EXTENSION, DEFAULT_MAX_RUN_FILE_BYTES, type SavedRun, type RunHistory, type SavedEmbedding } from './io/runFile';
 export { exportLayersModel, toProjectorTsv, historyToCsv, HISTORY_CSV_COLUMNS, WEIGHTS_FILE, type LayersModelExport } from './io/exports';
+export { extractFeatures, FEATURE_BATCH, type FeatureOptions } from './eval/features';
+export { attackModel, perturbPixels, classifyPixels, computePixelLosses, PGD_DEFAULT_STEPS, type AttackMethod, type AttackOptions, type AttackResult, type AttackExample, type PerturbOptions } from './eval/adversarial';
+export { runFewShot, splitBaseNovel, type FewShotClassifier, type FewShotOptions, type FewShotResult } from './eval/fewShot';

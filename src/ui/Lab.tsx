@@ -7,6 +7,9 @@ import { BackendBadge } from './components/BackendBadge';
 import { DataFiles } from './components/DataFiles';
 import { OpenedRunBanner } from './components/OpenedRunBanner';
 import { RunFiles } from './components/RunFiles';
+import { ClassPanels } from './components/ClassPanels';
+import { FewShotPanel } from './components/FewShotPanel';
+import { RobustnessPanel } from './components/RobustnessPanel';
 import { Intro } from './components/Intro';
 import { NoticeList, type ShownNotice } from './components/NoticeList';
 import { PanelBoundary } from './components/PanelBoundary';
@@ -20,6 +23,7 @@ import { ScaleStory } from './components/ScaleStory';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusLine } from './components/StatusLine';
 import { PRESETS } from './presets';
+import { buildAttackRequest, buildFewShotRequest } from './probeRequests';
 import { buildSavedView } from './savedView';
 import { addDroppedData } from './droppedCatalog';
 import { constrainSettings, describeChoice, type DataCatalog, type DatasetName } from './settings';
@@ -187,7 +191,29 @@ export function Lab({ catalog: prepared, problem }: { catalog: DataCatalog; prob
         )}
         <Intro loss={applied} runs={shown.runs} />
         <PanelBoundary what="The panels">
+          {shown === view && <ClassPanels view={view} noise={applied} />}
           <RunGrid view={shown} umap={umap} />
+          {shown === view && (
+            <>
+              <RobustnessPanel
+                settings={settings}
+                catalog={catalog}
+                onChange={settingsState.set}
+                phase={view.phase}
+                state={view.probes.attack}
+                classNames={view.data?.classNames ?? []}
+                onRun={() => trainer.runAttack(buildAttackRequest(settings))}
+              />
+              <FewShotPanel
+                settings={settings}
+                catalog={catalog}
+                onChange={settingsState.set}
+                phase={view.phase}
+                state={view.probes.fewShot}
+                onRun={() => trainer.runFewShot(buildFewShotRequest(settings))}
+              />
+            </>
+          )}
         </PanelBoundary>
         <ScaleStory />
       </main>

@@ -2,7 +2,7 @@
 // why), so a preset and the link it writes always mean the same run; the backend belongs to the machine, not to
 // the experiment, so picking a preset keeps the one in use.
 import type { LabSettings } from '../worker/protocol';
-import { defaultSettings, sameSettings, type DataCatalog, type SettingKey } from './settings';
+import { defaultSettings, PROBE_KEYS, sameSettings, type DataCatalog, type SettingKey } from './settings';
 
 export interface Preset {
   id: string;
@@ -70,14 +70,17 @@ export const OPENING_PRESET = PRESETS[0];
 /** Settings about this machine rather than the experiment: picking a preset leaves them as they are. */
 export const MACHINE_KEYS: readonly SettingKey[] = ['backend'];
 
-/** The settings of `preset`, with the machine settings of `current` (someone who chose WASM keeps WASM). */
+/** Settings a preset leaves as they are: the machine's, and the analysis panels' (ε, N-way K-shot…), which are not the experiment. */
+const KEPT_KEYS: readonly SettingKey[] = [...MACHINE_KEYS, ...PROBE_KEYS];
+
+/** The settings of `preset`, with the machine and analysis settings of `current` (someone who chose WASM keeps WASM). */
 export function mergePreset(preset: Preset, current: LabSettings): LabSettings {
   const merged = { ...preset.settings } as Record<SettingKey, unknown>;
-  for (const key of MACHINE_KEYS) merged[key] = current[key];
+  for (const key of KEPT_KEYS) merged[key] = current[key];
   return merged as unknown as LabSettings;
 }
 
-/** The preset whose experiment `settings` are, whatever their machine settings; undefined for custom settings. */
+/** The preset whose experiment `settings` are, whatever their machine and analysis settings; undefined for custom settings. */
 export function findActivePreset(presets: readonly Preset[], settings: LabSettings): Preset | undefined {
-  return presets.find((p) => sameSettings(p.settings, settings, MACHINE_KEYS));
+  return presets.find((p) => sameSettings(p.settings, settings, KEPT_KEYS));
 }

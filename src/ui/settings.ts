@@ -1,12 +1,14 @@
 // The one table of every setting of the lab: type, default, range or choices, label, and whether it lives in
 // the URL hash. Parsing, clamping, the form and the URL all read this table (after tensorflow/playground's
 // State.PROPS); `LabSettings` in the protocol is what it produces. The defaults are the opening preset.
-import type { LabSettings } from '../worker/protocol';
+import { computeLongTailCounts } from '../core/data/imbalance';
+import { SETTINGS_ADDED_LATER, type LabSettings } from '../worker/protocol';
 import { shorten } from './lib/format';
 
 export type SettingKey = keyof LabSettings;
 export type DatasetName = LabSettings['dataset'];
-export type SettingGroup = 'loss' | 'data' | 'model' | 'training' | 'system';
+/** 'probe' settings are drawn by the Robustness and Few-shot panels, not the sidebar. */
+export type SettingGroup = 'loss' | 'data' | 'model' | 'training' | 'system' | 'probe';
 
 /** What a prepared data set offers (from its manifest); bounds the data settings. */
 export interface DatasetLimits {
@@ -69,6 +71,12 @@ export type SettingSpec = SettingsTable[SettingKey];
 
 const limitOf = (s: LabSettings, c: DataCatalog) => c[s.dataset];
 
+/** Training images a session has: classes × images per class, or the long tail's total when ρ > 1. */
+export function countTrainingImages(s: Pick<LabSettings, 'classes' | 'trainPerClass' | 'imbalance'>): number {
+  if (!(s.imbalance > 1)) return s.classes * s.trainPerClass;
+  return computeLongTailCounts(s.trainPerClass, s.classes, s.imbalance).reduce((a, b) => a + b, 0);
+}
+
 /**
  * Every setting, in the order the URL and the form use. Order matters for clamping: a setting's limit may
  * depend only on settings above it (classes on the data set, batch size on classes x images per class).
@@ -123,6 +131,24 @@ export const SETTINGS: SettingsTable = {
     min: 1, max: 1000, step: 10, limit: (s, c) => limitOf(s, c)?.testPerClass,
     help: 'Accuracy and the feature-space numbers are measured on these.',
   },
+  imbalance: {
+    kind: 'number', param: 'imbalance', inUrl: true, group: 'data', label: 'Long tail ρ (largest / smallest class)', default: SETTINGS_ADDED_LATER.imbalance,
+    min: 1, max: 100, step: 1,
+    help: 'Class c keeps n·ρ^(−c/(K−1)) training images: 1 is balanced, 10 leaves the last class a tenth. Test stays balanced.',
+  },
+  labelNoise: {
+    kind: 'number', param: 'noise', inUrl: true, group: 'data', label: 'Label noise (fraction flipped)', default: SETTINGS_ADDED_LATER.labelNoise,
+    min: 0, max: 0.9, step: 0.05, slider: true,
+    help: 'Exactly this fraction of training labels, chosen by the seed, is changed to a wrong class. Test labels stay clean.',
+  },
+  noiseKind: {
+    kind: 'enum', param: 'noisekind', inUrl: true, group: 'data', label: 'Label noise kind', default: SETTINGS_ADDED_LATER.noiseKind,
+    choices: [
+      { value: 'symmetric', label: 'Symmetric (any other class)' },
+      { value: 'pairflip', label: 'Pair-flip (class c → c + 1)' },
+    ],
+    help: 'Symmetric: a flipped label goes to a uniformly chosen other class. Pair-flip: always to the next class.',
+  },
   model: {
     kind: 'enum', param: 'model', inUrl: true, group: 'model', label: 'Model', default: 'resnet8',
     choices: [
@@ -139,7 +165,7 @@ export const SETTINGS: SettingsTable = {
   },
   batchSize: {
     kind: 'int', param: 'batch', inUrl: true, group: 'training', label: 'Batch size', default: 32,
-    min: 2, max: 512, step: 1, limit: (s) => s.classes * s.trainPerClass,
+    min: 2, max: 512, step: 1, limit: (s) => countTrainingImages(s),
     help: 'OPL compares every pair in a batch, so a batch needs a few images of each class.',
   },
   lr: {
@@ -177,9 +203,53 @@ export const SETTINGS: SettingsTable = {
     min: 10, max: 2000, step: 10,
     help: 'Embedded after each epoch for the feature map, the sample matrix and the histogram.',
   },
+  attackMethod: {
+    kind: 'enum', param: 'attack', inUrl: true, group: 'probe', label: 'Attack', default: SETTINGS_ADDED_LATER.attackMethod,
+    choices: [
+      { value: 'fgsm', label: 'FGSM (one step)' },
+      { value: 'pgd', label: 'PGD (7 steps, random start)' },
+    ],
+    help: 'FGSM moves every pixel by ε along the sign of the loss gradient; PGD takes smaller steps and stays within ε.',
+  },
+  attackEpsilon: {
+    kind: 'int', param: 'eps', inUrl: true, group: 'probe', label: 'ε (in 1/255 pixel steps)', default: SETTINGS_ADDED_LATER.attackEpsilon,
+    min: 0, max: 32, step: 1, slider: true,
+    help: 'The largest change of any pixel, in steps of 1/255; 8 (= 8/255) is the usual CIFAR setting.',
+  },
+  attackCount: {
+    kind: 'int', param: 'attackN', inUrl: true, group: 'probe', label: 'Test images attacked', default: SETTINGS_ADDED_LATER.attackCount,
+    min: 10, max: 2000, step: 10,
+    help: 'A seeded sample of the test subset, the same images for both runs.',
+  },
+  fewShotWays: {
+    kind: 'int', param: 'ways', inUrl: true, group: 'probe', label: 'Ways (classes per episode)', default: SETTINGS_ADDED_LATER.fewShotWays,
+    min: 2, max: 50, step: 1,
+    help: 'N in N-way K-shot: how many novel classes each episode tells apart.',
+  },
+  fewShotShots: {
+    kind: 'int', param: 'shots', inUrl: true, group: 'probe', label: 'Shots (labelled images per class)', default: SETTINGS_ADDED_LATER.fewShotShots,
+    min: 1, max: 50, step: 1,
+    help: 'K in N-way K-shot: the support images per class the classifier learns from.',
+  },
+  fewShotEpisodes: {
+    kind: 'int', param: 'episodes', inUrl: true, group: 'probe', label: 'Episodes', default: SETTINGS_ADDED_LATER.fewShotEpisodes,
+    min: 10, max: 2000, step: 10,
+    help: 'More episodes give a narrower 95% interval.',
+  },
+  fewShotClassifier: {
+    kind: 'enum', param: 'fsclf', inUrl: true, group: 'probe', label: 'Classifier', default: SETTINGS_ADDED_LATER.fewShotClassifier,
+    choices: [
+      { value: 'centroid', label: 'Nearest centroid (cosine)' },
+      { value: 'logistic', label: 'Logistic regression' },
+    ],
+    help: 'Fitted on the support features of each episode; the network itself stays frozen.',
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** The analysis settings of the Robustness and Few-shot panels: they apply to the models as they are and never need a reset. */
+export const PROBE_KEYS: readonly SettingKey[] = SETTING_KEYS.filter((k) => SETTINGS[k].group === 'probe');
 
 /** The loss settings; changing one mid-run is sent to the worker as setLoss instead of needing a reset. */
 export const LOSS_KEYS: readonly SettingKey[] = ['gamma', 'lambda', 'absNegative'];

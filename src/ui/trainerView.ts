@@ -4,6 +4,7 @@ import { IMAGE_BYTES } from '../core/data/types';
 import type { EvalReport, StepMetrics } from '../core/trainer';
 import type { FromTrainer, Phase } from '../worker/protocol';
 import type { RunHistory } from '../worker/runHistory';
+import { applyProbeMessage, INITIAL_PROBES, type ProbeView } from './probeView';
 
 /** One logged training step of one run (metrics averaged over the steps since the previous log). */
 export type StepPoint = StepMetrics & { step: number };
@@ -71,6 +72,8 @@ export interface TrainerView {
   dropped?: Partial<Record<DroppedDataInfo['dataset'], DroppedDataInfo>>;
   /** The latest save of the session (the worker saves once it trains): which saved run, up to which steps. */
   saved?: Omit<Extract<FromTrainer, { type: 'saved' }>, 'type'>;
+  /** The Robustness and Few-shot analyses of the current models. */
+  probes: ProbeView;
 }
 
 export const INITIAL_VIEW: TrainerView = {
@@ -83,6 +86,7 @@ export const INITIAL_VIEW: TrainerView = {
   lossMarks: [],
   notices: [],
   nextNoticeId: 1,
+  probes: INITIAL_PROBES,
 };
 
 const MAX_NOTICES = 8;
@@ -111,6 +115,8 @@ export function clearSession(view: TrainerView, runNames = view.runs.map((r) => 
     error: undefined,
     opened: undefined,
     saved: undefined,
+    // keep the request ids so a late answer for the old models is ignored
+    probes: { attack: { id: view.probes.attack.id, running: false }, fewShot: { id: view.probes.fewShot.id, running: false } },
   };
 }
 
@@ -179,6 +185,11 @@ export function applyTrainerMessage(view: TrainerView, message: FromTrainer): Tr
     }
     case 'lossChanged':
       return { ...view, lossMarks: [...view.lossMarks, { step: message.step, ...message.loss }] };
+    case 'probeProgress':
+    case 'probeError':
+    case 'attackResult':
+    case 'fewShotResult':
+      return { ...view, probes: applyProbeMessage(view.probes, message) };
     case 'notice':
       return addNotice(view, message.message, message.tone);
     case 'history': {

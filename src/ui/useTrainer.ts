@@ -1,10 +1,11 @@
 // The page's one link to the training worker: creates it, sends protocol messages, and folds what comes back
 // into a TrainerView, one React update per animation frame however fast the worker reports.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ExportKind, FromTrainer, LabSettings, ToTrainer } from '../worker/protocol';
+import type { AttackRequest, ExportKind, FewShotRequest, FromTrainer, LabSettings, ToTrainer } from '../worker/protocol';
 import { downloadFile } from './lib/download';
 import { createFrameBatcher } from './lib/frameBatcher';
-import { LOSS_KEYS, sameSettings } from './settings';
+import { startProbe } from './probeView';
+import { LOSS_KEYS, PROBE_KEYS, sameSettings } from './settings';
 import { INITIAL_VIEW, applyTrainerMessage, clearSession, currentLoss, dismissNotice, type LossWeights, type TrainerView } from './trainerView';
 
 /** What to do once the session being (re)built reports 'ready'. */
@@ -24,6 +25,10 @@ export interface TrainerControls {
   resume: (runId: string) => void;
   /** Send new loss weights to the live session; they apply from the next step. */
   setLoss: (loss: LossWeights) => void;
+  /** Attack the session's current models (the Robustness panel); the result arrives in view.probes.attack. */
+  runAttack: (request: AttackRequest) => void;
+  /** Few-shot episodes on the current models' features of the novel classes; the result arrives in view.probes.fewShot. */
+  runFewShot: (request: FewShotRequest) => void;
   dismiss: (id: number) => void;
   /** Hand the user's own CIFAR files to the worker; its answer arrives as view.files / view.dropped. */
   loadFiles: (files: File[]) => void;
@@ -104,8 +109,8 @@ export function useTrainer(initial: LabSettings, onAdopt?: (settings: LabSetting
   const needsReset = useCallback(
     (settings: LabSettings) => {
       const session = { ...sessionRef.current, ...currentLoss(viewRef.current, sessionRef.current) };
-      // Loss weights can change inside a live session (setLoss); anything else needs a new one.
-      const except = LIVE_PHASES.has(viewRef.current.phase) ? LOSS_KEYS : [];
+      // Loss weights can change inside a live session (setLoss); the analysis settings never need one; anything else does.
+      const except = LIVE_PHASES.has(viewRef.current.phase) ? [...LOSS_KEYS, ...PROBE_KEYS] : PROBE_KEYS;
       return !sameSettings(settings, session, except) || viewRef.current.phase === 'failed';
     },
     [],
@@ -176,6 +181,22 @@ export function useTrainer(initial: LabSettings, onAdopt?: (settings: LabSetting
       (files: File[]) => {
         send({ type: 'loadFiles', files });
         update((v) => ({ ...v, files: { status: 'reading', fraction: 0, detail: `reading ${files.map((f) => f.name).join(', ')}` } }));
+      },
+      [send, update],
+    ),
+    runAttack: useCallback(
+      (request: AttackRequest) => {
+        const id = viewRef.current.probes.attack.id + 1;
+        update((v) => ({ ...v, probes: startProbe(v.probes, 'attack', id) }));
+        send({ type: 'attack', id, request });
+      },
+      [send, update],
+    ),
+    runFewShot: useCallback(
+      (request: FewShotRequest) => {
+        const id = viewRef.current.probes.fewShot.id + 1;
+        update((v) => ({ ...v, probes: startProbe(v.probes, 'fewShot', id) }));
+        send({ type: 'fewShot', id, request });
       },
       [send, update],
     ),

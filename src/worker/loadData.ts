@@ -2,6 +2,7 @@
 // `npm run data`), checks the bytes against the manifest, and cuts the subset a session trains on.
 import { describeFormat, parseCifarBinary, validateClassCounts, type CifarFormat } from '../core/data/cifarBinary';
 import { selectSubset } from '../core/data/subset';
+import { applyTrainingShift, type TrainingShiftReport } from '../core/data/trainingShift';
 import type { DatasetSplit, ImageDataset } from '../core/data/types';
 import type { LabSettings } from './protocol';
 
@@ -86,17 +87,20 @@ export async function loadDataset(dataset: CifarFormat, root: URL = resolveAppRo
 
 /**
  * Cut the session's subset: the first `classes` classes, `trainPerClass` / `testPerClass` images of each,
- * chosen by the session's seed. @throws RangeError (from selectSubset) when the data set has too few.
+ * chosen by the session's seed; then the training split (only) gets the long tail and the label noise.
+ * @throws RangeError (from selectSubset) when the data set has too few, or on a bad ratio or noise rate.
  */
-export function cutSubset(data: LoadedDataset, settings: LabSettings): DatasetSplit {
+export function cutSubset(data: LoadedDataset, settings: LabSettings): { split: DatasetSplit; shift: TrainingShiftReport } {
   const { manifest } = data;
   const limit = (asked: number, available: number, what: string) => {
     if (asked > available) throw new RangeError(`${asked} ${what} images per class asked, the prepared data has ${available}`);
   };
   limit(settings.trainPerClass, manifest.train.perClass, 'training');
   limit(settings.testPerClass, manifest.test.perClass, 'test');
+  const train = selectSubset(data.split.train, { classes: settings.classes, perClass: settings.trainPerClass, seed: settings.seed });
+  const shifted = applyTrainingShift(train, { imbalance: settings.imbalance, labelNoise: settings.labelNoise, noiseKind: settings.noiseKind }, settings.seed);
   return {
-    train: selectSubset(data.split.train, { classes: settings.classes, perClass: settings.trainPerClass, seed: settings.seed }),
-    test: selectSubset(data.split.test, { classes: settings.classes, perClass: settings.testPerClass, seed: settings.seed }),
+    split: { train: shifted.dataset, test: selectSubset(data.split.test, { classes: settings.classes, perClass: settings.testPerClass, seed: settings.seed }) },
+    shift: shifted.report,
   };
 }

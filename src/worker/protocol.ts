@@ -1,9 +1,13 @@
 // The one typed protocol between the page and its workers. Every message has a `type`; the training worker's
 // lifecycle is explicit: init → data loaded → backend ready → running / paused → done / failed.
+import type { NoiseKind } from '../core/data/labelNoise';
+import type { TrainingShiftReport } from '../core/data/trainingShift';
 import type { LossSpec } from '../core/losses/objective';
 import type { ModelName } from '../core/models/resnet';
 import type { EvalReport, StepMetrics } from '../core/trainer';
 import type { RunHistory } from './runHistory';
+import type { AttackExample, AttackMethod, AttackResult } from '../core/eval/adversarial';
+import type { FewShotClassifier, FewShotResult } from '../core/eval/fewShot';
 
 /** Backends the user can ask for; 'auto' tries WebGPU, then WebGL, then WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm';
@@ -29,6 +33,11 @@ export interface LabSettings {
   classes: number;
   trainPerClass: number;
   testPerClass: number;
+  /** Fraction of training labels flipped (0 = clean); test labels are never touched. */
+  labelNoise: number;
+  noiseKind: NoiseKind;
+  /** Long-tail ratio of the training set, largest/smallest class count (1 = balanced). */
+  imbalance: number;
   model: ModelName;
   width: number;
   batchSize: number;
@@ -44,7 +53,60 @@ export interface LabSettings {
   logEvery: number;
   /** Test features sent for the UMAP and the sample similarity matrix. */
   embedCount: number;
+  /** Robustness panel: the attack, its radius in 1/255 pixel steps, and how many test images it attacks. */
+  attackMethod: AttackMethod;
+  attackEpsilon: number;
+  attackCount: number;
+  /** Few-shot panel: N-way K-shot episodes on the classes the session did not train on. */
+  fewShotWays: number;
+  fewShotShots: number;
+  fewShotEpisodes: number;
+  fewShotClassifier: FewShotClassifier;
 }
+
+/**
+ * Settings that run files written before they existed (and the CLI's, for the panels' settings) may lack, with
+ * the value each then takes: the data-shift ones change nothing, the panels' ones are the settings table's defaults.
+ */
+export const SETTINGS_ADDED_LATER = {
+  labelNoise: 0,
+  noiseKind: 'symmetric',
+  imbalance: 1,
+  attackMethod: 'fgsm',
+  attackEpsilon: 8,
+  attackCount: 200,
+  fewShotWays: 5,
+  fewShotShots: 1,
+  fewShotEpisodes: 200,
+  fewShotClassifier: 'centroid',
+} as const satisfies Partial<LabSettings>;
+
+/** What the Robustness panel asks: an attack on a seeded sample of the session's test subset (same images for every run). */
+export interface AttackRequest {
+  method: AttackMethod;
+  /** L∞ radius in pixel units of [0, 1]. */
+  epsilon: number;
+  count: number;
+  /** PGD steps (the core's default when omitted). */
+  steps?: number;
+}
+
+/** What the Few-shot panel asks: episodes on the frozen features of the prepared data set's untrained classes. */
+export interface FewShotRequest {
+  ways: number;
+  shots: number;
+  queries: number;
+  episodes: number;
+  classifier: FewShotClassifier;
+  /** At most this many images of each novel class are embedded (a seeded sample), to bound the work. */
+  poolPerClass: number;
+}
+
+/** The two analyses the worker runs on the current models between steps. */
+export type ProbeKind = 'attack' | 'fewShot';
+
+/** An attacked example with the clean image beside it, both [32, 32, 3] HWC uint8. */
+export type AttackExampleView = AttackExample & { clean: Uint8Array };
 
 export type Phase = 'idle' | 'loading-data' | 'selecting-backend' | 'ready' | 'running' | 'paused' | 'done' | 'failed';
 
@@ -69,7 +131,11 @@ export type ToTrainer =
   /** Replace the session with a saved run, continued from its checkpoint (its curves are sent back first). */
   | { type: 'resume'; runId: string }
   /** Browser tests only (ignored outside `vite build --mode e2e`): make the worker throw or reject, uncaught. */
-  | { type: 'fault'; kind: 'throw' | 'reject' };
+  | { type: 'fault'; kind: 'throw' | 'reject' }
+  /** Attack every run's current model; runs when training is not (queued behind a running loop). `id` is echoed back. */
+  | { type: 'attack'; id: number; request: AttackRequest }
+  /** Few-shot episodes on every run's current features of the novel classes; `id` is echoed back. */
+  | { type: 'fewShot'; id: number; request: FewShotRequest };
 
 export interface BackendMeasurement {
   backend: BackendName;
@@ -104,6 +170,8 @@ export type FromTrainer =
       allClassNames: string[];
       /** Images per class in the prepared data set: the most trainPerClass / testPerClass can be. */
       availablePerClass: { train: number; test: number };
+      /** What the long tail and the label noise did to the training split (class counts, labels flipped). */
+      shift?: TrainingShiftReport;
     }
   /** The backend in use: sent once the session has one, and again after a fallback. */
   | {
@@ -186,7 +254,14 @@ export type FromTrainer =
   /** A run file could not be opened (one line); the page keeps what it shows. */
   | { type: 'openRunFailed'; source: string; message: string }
   /** Dropped files could not be used (one line); the data in use is unchanged. */
-  | { type: 'filesFailed'; message: string };
+  | { type: 'filesFailed'; message: string }
+  /** A probe under way: what it is doing and how far (0..1). */
+  | { type: 'probeProgress'; probe: ProbeKind; id: number; detail: string; fraction: number }
+  /** Per run (in runNames order), at training step `step`. */
+  | { type: 'attackResult'; id: number; step: number; runNames: string[]; results: (Omit<AttackResult, 'examples'> & { examples: AttackExampleView[] })[] }
+  | { type: 'fewShotResult'; id: number; step: number; runNames: string[]; novelClassNames: string[]; novelCount: number; request: FewShotRequest; results: FewShotResult[] }
+  /** A probe could not run (no session, no novel classes, too few images…): one line for its panel; the session goes on. */
+  | { type: 'probeError'; probe: ProbeKind; id: number; message: string };
 
 /** Messages to the UMAP worker. A new fit supersedes any fit in progress (its layouts stop). */
 export type ToUmap = {

@@ -4,7 +4,7 @@
 import { createBatchSampler } from '../core/data/batches';
 import { DEFAULT_MAX_RUN_FILE_BYTES, decodeRunFile, RunFileError, type SavedRun } from '../core/io/runFile';
 import { createRng } from '../core/rng';
-import type { FromTrainer, LabSettings } from './protocol';
+import { SETTINGS_ADDED_LATER, type FromTrainer, type LabSettings } from './protocol';
 import { buildRuns, checkSettings, toTrainConfig } from './trainConfig';
 
 type Kind = 'int' | 'number' | 'bool' | 'string' | readonly string[];
@@ -31,6 +31,16 @@ const SETTING_KINDS: Record<keyof LabSettings, Kind> = {
   backend: 'string',
   logEvery: 'int',
   embedCount: 'int',
+  labelNoise: 'number',
+  noiseKind: ['symmetric', 'pairflip'],
+  imbalance: 'number',
+  attackMethod: ['fgsm', 'pgd'],
+  attackEpsilon: 'int',
+  attackCount: 'int',
+  fewShotWays: 'int',
+  fewShotShots: 'int',
+  fewShotEpisodes: 'int',
+  fewShotClassifier: ['centroid', 'logistic'],
 };
 
 function fits(value: unknown, kind: Kind): boolean {
@@ -64,7 +74,8 @@ export async function readRunBlob(file: Blob, maxBytes = DEFAULT_MAX_RUN_FILE_BY
  * @throws RunFileError naming the first field that does not fit.
  */
 export function readRunSettings(run: SavedRun): LabSettings {
-  const record = run.settings;
+  const record: Record<string, unknown> = { ...run.settings };
+  for (const [key, value] of Object.entries(SETTINGS_ADDED_LATER)) if (record[key] === undefined) record[key] = value;
   for (const [key, kind] of Object.entries(SETTING_KINDS)) {
     if (!fits(record[key], kind)) throw new RunFileError(`run file: settings.${key} is missing or not ${describeKind(kind)}`);
   }

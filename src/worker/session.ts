@@ -2,6 +2,7 @@
 // it sends (steps per second, the epoch's running train accuracy, which test images the page already has).
 // Builds messages; the worker posts them.
 import { createBatchSampler, gatherImages } from '../core/data/batches';
+import type { TrainingShiftReport } from '../core/data/trainingShift';
 import type { DatasetSplit } from '../core/data/types';
 import { createRng } from '../core/rng';
 import { createTrainer, type Embedding, type StepReport, type Trainer } from '../core/trainer';
@@ -53,7 +54,7 @@ export interface Session {
 }
 
 /** The `data` message of a session: what it trains on, how long it runs, and what else the data set offers. */
-export function describeData(settings: LabSettings, split: DatasetSplit, data: LoadedDataset): DataMessage {
+export function describeData(settings: LabSettings, split: DatasetSplit, data: LoadedDataset, shift: TrainingShiftReport): DataMessage {
   const stepsPerEpoch = createBatchSampler(split.train.count, settings.batchSize, createRng(0)).stepsPerEpoch;
   return {
     type: 'data',
@@ -65,6 +66,7 @@ export function describeData(settings: LabSettings, split: DatasetSplit, data: L
     runNames: buildRuns(settings).map((r) => r.name),
     allClassNames: [...data.manifest.classNames],
     availablePerClass: { train: data.manifest.train.perClass, test: data.manifest.test.perClass },
+    shift,
   };
 }
 

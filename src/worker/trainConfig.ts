@@ -22,6 +22,9 @@ export function checkSettings(settings: LabSettings): void {
   for (const key of ['gamma', 'lambda'] as const) {
     if (!Number.isFinite(settings[key]) || settings[key] < 0) throw new Error(`setting ${key} must be a number ≥ 0, got ${settings[key]}`);
   }
+  if (!(settings.imbalance >= 1 && Number.isFinite(settings.imbalance))) throw new Error(`setting imbalance must be a number ≥ 1, got ${settings.imbalance}`);
+  if (!(settings.labelNoise >= 0 && settings.labelNoise <= 1)) throw new Error(`setting labelNoise must be in 0..1, got ${settings.labelNoise}`);
+  if (settings.noiseKind !== 'symmetric' && settings.noiseKind !== 'pairflip') throw new Error(`setting noiseKind must be symmetric or pairflip, got ${String(settings.noiseKind)}`);
   if (!Number.isInteger(settings.embedCount) || settings.embedCount < 0) throw new Error(`setting embedCount must be a whole number ≥ 0, got ${settings.embedCount}`);
 }
 

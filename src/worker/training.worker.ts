@@ -8,7 +8,8 @@ import { readDroppedData } from './droppedData';
 import { describeOutOfMemory, isOutOfMemory } from './faults';
 import type { SavedRun } from '../core/io/runFile';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
-import type { ExportKind, FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
+import type { ExportKind, FromTrainer, LabSettings, Phase, ProbeKind, ToTrainer } from './protocol';
+import { runAttackProbe, runFewShotProbe } from './probes';
 import { exportSession } from './runExport';
 import { describeSavedRun, findConfigDifference, readRunBlob, readRunSettings } from './runImport';
 import { recordInHistory } from './runHistory';
@@ -167,8 +168,8 @@ async function openSession(settings: LabSettings, id: number, origin?: SessionOr
   setPhase('loading-data', `loading ${settings.dataset}`);
   const data = await getDataset(settings.dataset);
   if (id !== sessionId) return;
-  const split = cutSubset(data, settings);
-  const dataMessage = describeData(settings, split, data);
+  const { split, shift } = cutSubset(data, settings);
+  const dataMessage = describeData(settings, split, data, shift);
   post(dataMessage);
   setPhase('selecting-backend');
   // 'auto' measures the backends once per page on a software renderer; later sessions reuse the result.
@@ -313,7 +314,7 @@ async function findWhyNotResumable(run: SavedRun, settings: LabSettings): Promis
     return `its data set (${settings.dataset}) is not here`;
   }
   try {
-    const split = cutSubset(data, settings);
+    const { split } = cutSubset(data, settings);
     const same = split.train.classNames.join('\n') === run.classNames.join('\n') && split.train.count === run.data.trainCount && split.test.count === run.data.testCount;
     return same ? null : 'the data here is not the data it trained on';
   } catch (err) {
@@ -399,6 +400,27 @@ async function loadFiles(files: File[]): Promise<void> {
   }
 }
 
+/**
+ * Run a probe on the current session's models, between steps (queued behind a running loop). A failure is the
+ * probe's own `probeError`, not the session's: training can go on.
+ */
+function runProbe(probe: ProbeKind, id: number, work: (s: Session) => Promise<FromTrainer>): void {
+  exclusive(async () => {
+    const s = session;
+    if (!s) {
+      post({ type: 'probeError', probe, id, message: 'no trained models yet: press Train first' });
+      return;
+    }
+    try {
+      const message = await guard(s, work(s));
+      emit(s, message);
+    } catch (err) {
+      emit(s, { type: 'probeError', probe, id, message: describe(err) });
+    }
+    restartRateWindow(s); // probe time is not training time
+  });
+}
+
 /** The session to drive, or null after telling the page why there is none. */
 function current(): Session | null {
   if (!session) post({ type: 'notice', message: 'nothing to train yet: send init first' });
@@ -481,6 +503,18 @@ function handle(message: ToTrainer): void {
       } else {
         void Promise.reject(new Error('test fault: an unhandled rejection in the training worker'));
       }
+      return;
+    case 'attack':
+      runProbe('attack', message.id, (s) =>
+        runAttackProbe(s, message.id, message.request, (detail, fraction) => emit(s, { type: 'probeProgress', probe: 'attack', id: message.id, detail, fraction })),
+      );
+      return;
+    case 'fewShot':
+      runProbe('fewShot', message.id, async (s) =>
+        runFewShotProbe(s, message.id, await getDataset(s.settings.dataset), message.request, (detail, fraction) =>
+          emit(s, { type: 'probeProgress', probe: 'fewShot', id: message.id, detail, fraction }),
+        ),
+      );
       return;
     default: {
       const unknown: never = message;

@@ -1,0 +1,76 @@
+// The Few-shot panel: N-way K-shot episodes on the classes of the prepared data set the session did not train
+// on, using each run's frozen features; mean accuracy ± the 95% interval for both runs side by side.
+import type { LabSettings, Phase } from '../../worker/protocol';
+import type { FewShotOutcome, ProbeState } from '../probeView';
+import { runColor } from '../runStyle';
+import type { DataCatalog, SettingKey } from '../settings';
+import { ProbeStatus } from './ProbeStatus';
+import { PROBE_READY_PHASES } from './RobustnessPanel';
+import { SettingField } from './SettingField';
+
+interface Props {
+  settings: LabSettings;
+  catalog: DataCatalog;
+  onChange: (key: SettingKey, raw: unknown) => void;
+  phase: Phase;
+  state: ProbeState<FewShotOutcome>;
+  onRun: () => void;
+}
+
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function FewShotPanel({ settings, catalog, onChange, phase, state, onRun }: Props) {
+  const result = state.result;
+  const canRun = PROBE_READY_PHASES.has(phase) && !state.running;
+  return (
+    <section className="probe-panel" aria-labelledby="fewshot-title">
+      <h2 id="fewshot-title">Few-shot</h2>
+      <p className="muted">
+        Classes the networks never saw (those after the first {settings.classes}) get only a few labelled images each; a simple classifier on the
+        frozen features must tell them apart. Better-structured features should transfer better: the paper reports small gains on CIFAR-FS.
+      </p>
+      <div className="probe-controls">
+        {(['fewShotWays', 'fewShotShots', 'fewShotEpisodes', 'fewShotClassifier'] as const).map((key) => (
+          <SettingField key={key} name={key} settings={settings} catalog={catalog} onChange={onChange} />
+        ))}
+        <button type="button" className="primary" disabled={!canRun} onClick={onRun}>
+          Run episodes
+        </button>
+      </div>
+      {phase === 'running' && <p className="muted">Pause training to test the current features.</p>}
+      <ProbeStatus state={state} label="Few-shot" />
+      {result && (
+        <>
+          <table className="probe-table" aria-label="Few-shot accuracy">
+            <thead>
+              <tr>
+                <th scope="col">
+                  {result.request.ways}-way {result.request.shots}-shot, {result.request.episodes} episodes, after step {result.step}
+                </th>
+                {result.runNames.map((run) => (
+                  <th key={run} scope="col" style={{ color: runColor(run) }}>
+                    {run}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th scope="row">Mean accuracy ± 95% interval ({result.request.classifier === 'logistic' ? 'logistic regression' : 'nearest centroid'})</th>
+                {result.results.map((r, i) => (
+                  <td key={i}>
+                    {percent(r.meanAccuracy)} ± {(r.ci95 * 100).toFixed(1)}
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+          <p className="muted">
+            Chance is {percent(1 / result.request.ways)}. Novel classes: {result.novelClassNames.join(', ')} ({result.novelCount} images,{' '}
+            {result.request.queries} queries per class per episode).
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
