@@ -7,10 +7,12 @@ export const FEW_SHOT_QUERIES = 15;
 /** At most this many images of each novel class are embedded: enough for any episode, quick on WASM. */
 export const NOVEL_POOL_PER_CLASS = 300;
 
+/** The Robustness panel's request: the chosen attack, ε converted from 1/255 steps to pixel units, the image count. */
 export function buildAttackRequest(settings: LabSettings): AttackRequest {
   return { method: settings.attackMethod, epsilon: settings.attackEpsilon / 255, count: settings.attackCount };
 }
 
+/** The Few-shot panel's request: N-way K-shot, episodes and classifier from the settings, queries and pool fixed above. */
 export function buildFewShotRequest(settings: LabSettings): FewShotRequest {
   return {
     ways: settings.fewShotWays,

@@ -1,6 +1,6 @@
 // What the page knows about the Robustness and Few-shot analyses: a pure fold of the worker's probe messages
 // (progress, result, error), one state per probe. Results belong to the session's models: a new session clears them.
-import type { FromTrainer, ProbeKind } from '../worker/protocol';
+import type { FromTrainer, Phase, ProbeKind } from '../worker/protocol';
 
 export type AttackOutcome = Omit<Extract<FromTrainer, { type: 'attackResult' }>, 'type'>;
 export type FewShotOutcome = Omit<Extract<FromTrainer, { type: 'fewShotResult' }>, 'type'>;
@@ -20,6 +20,9 @@ export interface ProbeView {
   attack: ProbeState<AttackOutcome>;
   fewShot: ProbeState<FewShotOutcome>;
 }
+
+/** Phases in which the session's models exist and are not being trained: a probe can run now. */
+export const PROBE_READY_PHASES: ReadonlySet<Phase> = new Set(['ready', 'paused', 'done']);
 
 export const INITIAL_PROBES: ProbeView = { attack: { id: 0, running: false }, fewShot: { id: 0, running: false } };
 

@@ -73,8 +73,12 @@ const EXAMPLE_COUNT = 8;
  * @returns [B] losses, owned by the caller.
  */
 export function computePixelLosses(model: ResNet, pixels: tf.Tensor4D, labels: tf.Tensor1D, stats: ChannelStats): tf.Tensor1D {
+  return tf.tidy(() => computeLogitLosses(classifyPixels(model, pixels, stats), labels));
+}
+
+/** Per-row softmax CE of logits [B, C] against int32 labels [B]; [B], owned by the caller. */
+function computeLogitLosses(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
-    const logits = classifyPixels(model, pixels, stats);
     const targets = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
     return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
   });
@@ -151,13 +155,17 @@ export async function attackModel(model: ResNet, dataset: ImageDataset, stats: C
     const labels = tf.tensor1d(Int32Array.from(chunk, (i) => dataset.labels[i]), 'int32');
     const randomStart = options.method === 'pgd' ? tf.tensor4d(drawUniform(n * IMAGE_BYTES, startRng), pixels.shape) : undefined;
     const adversarial = perturbPixels(model, pixels, labels, stats, options, randomStart);
-    const [cleanPred, advPred, cleanLosses, advLosses, maxDelta] = tf.tidy(() => [
-      tf.argMax(classifyPixels(model, pixels, stats), 1),
-      tf.argMax(classifyPixels(model, adversarial, stats), 1),
-      computePixelLosses(model, pixels, labels, stats),
-      computePixelLosses(model, adversarial, labels, stats),
-      tf.max(tf.abs(tf.sub(adversarial, pixels))),
-    ]);
+    const [cleanPred, advPred, cleanLosses, advLosses, maxDelta] = tf.tidy(() => {
+      const cleanLogits = classifyPixels(model, pixels, stats);
+      const advLogits = classifyPixels(model, adversarial, stats);
+      return [
+        tf.argMax(cleanLogits, 1),
+        tf.argMax(advLogits, 1),
+        computeLogitLosses(cleanLogits, labels),
+        computeLogitLosses(advLogits, labels),
+        tf.max(tf.abs(tf.sub(adversarial, pixels))),
+      ];
+    });
     const wanted = Math.max(0, Math.min(n, exampleCount - start));
     const exampleTensor = wanted > 0 ? tf.slice(adversarial, [0, 0, 0, 0], [wanted, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]) : null;
     const reads = [cleanPred, advPred, cleanLosses, advLosses, maxDelta, ...(exampleTensor ? [exampleTensor] : [])].map((t) => t.data());

@@ -1,11 +1,10 @@
 // The Few-shot panel: N-way K-shot episodes on the classes of the prepared data set the session did not train
 // on, using each run's frozen features; mean accuracy ± the 95% interval for both runs side by side.
 import type { LabSettings, Phase } from '../../worker/protocol';
-import type { FewShotOutcome, ProbeState } from '../probeView';
+import { PROBE_READY_PHASES, type FewShotOutcome, type ProbeState } from '../probeView';
 import { runColor } from '../runStyle';
 import type { DataCatalog, SettingKey } from '../settings';
 import { ProbeStatus } from './ProbeStatus';
-import { PROBE_READY_PHASES } from './RobustnessPanel';
 import { SettingField } from './SettingField';
 
 interface Props {

@@ -2,7 +2,7 @@
 // under attack side by side, with a few clean / attacked test images and what each run predicted for them.
 import type { LabSettings, Phase } from '../../worker/protocol';
 import { formatPercent } from '../lib/format';
-import type { AttackOutcome, ProbeState } from '../probeView';
+import { PROBE_READY_PHASES, type AttackOutcome, type ProbeState } from '../probeView';
 import { runColor } from '../runStyle';
 import type { DataCatalog, SettingKey } from '../settings';
 import { ProbeStatus } from './ProbeStatus';
@@ -19,9 +19,6 @@ interface Props {
   classNames: string[];
   onRun: () => void;
 }
-
-/** Phases in which the models exist and are not being trained. */
-export const PROBE_READY_PHASES: ReadonlySet<Phase> = new Set(['ready', 'paused', 'done']);
 
 const describeEpsilon = (epsilon: number) => `${Math.round(epsilon * 255)}/255`;
 
