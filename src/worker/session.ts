@@ -7,7 +7,7 @@ import { createRng } from '../core/rng';
 import { createTrainer, type Embedding, type StepReport, type Trainer } from '../core/trainer';
 import type { ActiveBackend } from './backends';
 import type { LoadedDataset } from './loadData';
-import type { BackendMeasurement, FromTrainer, LabSettings } from './protocol';
+import type { BackendMeasurement, BackendName, FromTrainer, LabSettings } from './protocol';
 import { buildRuns, PROBE_STEPS, toProbeConfig, toTrainConfig } from './trainConfig';
 
 export type DataMessage = Extract<FromTrainer, { type: 'data' }>;
@@ -58,7 +58,7 @@ export function describeBackend(active: ActiveBackend, reason: string, measureme
 
 /** A session at step 0 with a new trainer on the active backend (same seed: same init, same batches). */
 export function openTrainer(s: Pick<Session, 'settings' | 'split' | 'dataMessage' | 'backend'>): Session {
-  const trainer = createTrainer(toTrainConfig(s.settings), s.split);
+  const trainer = createTrainer(toTrainConfig(s.settings, s.backend.name), s.split);
   const runs = trainer.config.runs.length;
   return {
     ...s,
@@ -124,9 +124,9 @@ export function takeTrainAccuracy(s: Session): number[] {
   return accuracy;
 }
 
-/** Mean ms per step of the probe model on the active backend: one untimed warm-up step, then PROBE_STEPS. */
-export async function measureStepTime(settings: LabSettings, split: DatasetSplit): Promise<number> {
-  const probe = createTrainer(toProbeConfig(settings), split);
+/** Mean ms per step of the probe model on the active backend `backend`: one untimed warm-up step, then PROBE_STEPS. */
+export async function measureStepTime(settings: LabSettings, split: DatasetSplit, backend: BackendName): Promise<number> {
+  const probe = createTrainer(toProbeConfig(settings, backend), split);
   try {
     await probe.step();
     const start = performance.now();

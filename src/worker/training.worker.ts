@@ -2,7 +2,7 @@
 // trainer one step at a time, yielding between steps so pause and setLoss act at once. Talks only through
 // ./protocol; every failure becomes an `error` message and the phase 'failed', never silence.
 import type { Trainer } from '../core/trainer';
-import { activateBackend, listCandidates, markBroken, selectBackend, type ActiveBackend } from './backends';
+import { activateBackend, listCandidates, markBroken, readMemory, selectBackend, type ActiveBackend } from './backends';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
 import type { FromTrainer, LabSettings, Phase, ToTrainer } from './protocol';
 import { describeBackend, describeData, describeEmbedding, measureStepTime, openTrainer, recordStep, restartRateWindow, takeTrainAccuracy, type Session } from './session';
@@ -127,7 +127,7 @@ async function openSession(settings: LabSettings, id: number): Promise<void> {
   post(dataMessage);
   setPhase('selecting-backend');
   // 'auto' measures the backends once per page on a software renderer; later sessions reuse the result.
-  const selection = await selectBackend(settings.backend, () => measureStepTime(settings, split), (detail) => setPhase('selecting-backend', detail));
+  const selection = await selectBackend(settings.backend, (name) => measureStepTime(settings, split, name), (detail) => setPhase('selecting-backend', detail));
   if (id !== sessionId) return;
   for (const failure of selection.failures) post({ type: 'notice', message: `backend unavailable: ${failure}` });
   post(describeBackend(selection.active, selection.reason, selection.measurements));
@@ -153,7 +153,8 @@ async function advance(s: Session): Promise<void> {
   try {
     const report = await guard(s, s.trainer.step());
     const progress = recordStep(s, report);
-    if (progress) emit(s, progress);
+    // Read after the step's tensors are gone: a leak shows as growth from one report to the next.
+    if (progress) emit(s, { ...progress, memory: readMemory() });
     if (report.epochEnd) await reportEpoch(s, report.step, report.epoch);
   } catch (err) {
     if (s === session) await fallBack(s, err);
