@@ -1,6 +1,6 @@
 // The diverging cosine scale: −1 blue, 0 white, +1 red, clamped, monotone, grey for missing values.
 import { describe, expect, it } from 'vitest';
-import { COSINE_MISSING, COSINE_NEGATIVE, COSINE_POSITIVE, classColor, divergingColor } from '../src/ui/lib/colorScale';
+import { COSINE_MISSING, COSINE_NEGATIVE, COSINE_POSITIVE, classColor, divergingColor, paintDiverging } from '../src/ui/lib/colorScale';
 
 describe('divergingColor', () => {
   it('hits the ends and the white midpoint', () => {
@@ -29,5 +29,14 @@ describe('classColor', () => {
       const colours = Array.from({ length: n }, (_, i) => classColor(i, n));
       expect(new Set(colours).size).toBe(n);
     }
+  });
+});
+
+describe('paintDiverging', () => {
+  it('writes the colours of divergingColor, opaque, four bytes per value', () => {
+    const values = [-2, -1, -0.73, -0.5, -0.01, 0, 0.004, 0.3333, 0.5, 0.99, 1, 7, NaN, Infinity];
+    const out = new Uint8ClampedArray(values.length * 4);
+    paintDiverging(values, out);
+    values.forEach((v, k) => expect(Array.from(out.subarray(k * 4, k * 4 + 4)), `value ${v}`).toEqual([...divergingColor(v), 255]));
   });
 });

@@ -30,7 +30,7 @@ let session: Session;
 
 /** A worker session driven the way the worker drives it: steps, history, an embedding at the epoch's end. */
 async function trainSession(steps: number): Promise<Session> {
-  const trainer = createTrainer(toTrainConfig(SETTINGS), split);
+  const trainer = createTrainer(toTrainConfig(SETTINGS, 'wasm'), split);
   const history = createHistory();
   const s = {
     settings: SETTINGS,

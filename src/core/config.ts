@@ -1,4 +1,5 @@
 // One table of training settings with the reference recipe's defaults; hosts override only what differs.
+import type { BatchSourceKind } from './data/batchSource';
 import type { LossSpec } from './losses/objective';
 import type { ModelName } from './models/resnet';
 import { REFERENCE_DECAY_AT } from './schedule';
@@ -24,6 +25,7 @@ export interface TrainConfig {
   seed: number; // one seed for init, batch order and augmentation
   logEvery: number; // read metrics back every k steps (averaged over those k)
   runs: RunSpec[]; // one run, or a CE and a CE + OPL run trained side by side on identical batches
+  batches?: BatchSourceKind; // where batches are built: 'host' (default) or 'device' (GPU backends); same batches
 }
 
 /** The README's loss weights: γ = 0.5, λ = 1, signed d. */

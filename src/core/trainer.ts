@@ -2,10 +2,10 @@
 // CE run and a CE + OPL run start from identical weights and see identical batches; only the loss differs.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './config';
-import { assembleBatch, createBatchSampler, gatherLabels, type ChannelStats } from './data/batches';
+import { createBatchSampler, gatherLabels, type ChannelStats } from './data/batches';
+import { createBatchSource } from './data/batchSource';
 import { computeChannelStats } from './data/subset';
 import type { DatasetSplit, ImageDataset } from './data/types';
-import { IMAGE_CHANNELS, IMAGE_SIZE } from './data/types';
 import { computeObjective, type LossSpec } from './losses/objective';
 import { argmaxRows, computeClassification, computeSimilarity, type ClassificationMetrics, type SimilarityMetrics } from './metrics';
 import { buildResNet, type ResNet } from './models/resnet';
@@ -124,10 +124,9 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit, options: 
     }
   }
 
-  const toBatch = (dataset: ImageDataset, indices: Int32Array, augment: boolean) => {
-    const pixels = assembleBatch(dataset, indices, stats, augment ? augmentRng : undefined);
-    return tf.tensor4d(pixels, [indices.length, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]);
-  };
+  const batches = createBatchSource(config.batches ?? 'host', stats);
+  const toBatch = (dataset: ImageDataset, indices: Int32Array, augment: boolean) =>
+    batches.gatherImages(dataset, indices, augment ? augmentRng : undefined);
 
   const trainOneRun = (run: number, images: tf.Tensor4D, labels: tf.Tensor1D, lr: number): tf.Tensor1D => {
     const model = models[run];
@@ -174,8 +173,7 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit, options: 
       const epoch = Math.floor(stepCount / sampler.stepsPerEpoch);
       const lr = computeLearningRate(config, stepCount, sampler.stepsPerEpoch, config.epochs);
       const indices = sampler.next();
-      const images = toBatch(data.train, indices, config.augment);
-      const labels = tf.tensor1d(gatherLabels(data.train, indices), 'int32');
+      const { images, labels } = batches.gather(data.train, indices, config.augment ? augmentRng : undefined);
       const rows = runs.map((_, r) => trainOneRun(r, images, labels, lr));
       tf.dispose([images, labels]);
       const stacked = tf.stack(rows) as tf.Tensor2D;
@@ -235,6 +233,7 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit, options: 
     dispose() {
       models.forEach((m) => m.dispose());
       optimisers.forEach((o) => o.dispose());
+      batches.dispose();
       pending?.dispose();
       pending = null;
     },

@@ -8,7 +8,7 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmTrainingKernels } from '../core/backends/wasmKernels';
-import type { AdapterInfo, BackendChoice, BackendMeasurement, BackendName } from './protocol';
+import type { AdapterInfo, BackendChoice, BackendMeasurement, BackendName, MemorySnapshot } from './protocol';
 
 /** Preference order of 'auto', and the order fallbacks walk. */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
@@ -244,4 +244,15 @@ async function measureAll(
     `auto: ${first.name} runs on a software renderer (${first.adapter?.label ?? 'unknown'}), so every backend was timed ` +
     `on a tiny ResNet-8 (ms per step: ${describeTimes(measurements)}); ${best.backend} is the fastest`;
   return { active, reason, measurements, failures };
+}
+
+/** tfjs's memory counters now (no readback): tensors, bytes, and the WebGL / WebGPU device bytes. */
+export function readMemory(): MemorySnapshot {
+  // WebGL names its allocated total numBytesInGPUAllocated, WebGPU numBytesAllocatedInGPU.
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesInGPUAllocated?: number; numBytesAllocatedInGPU?: number };
+  const snapshot: MemorySnapshot = { numTensors: m.numTensors, numBytes: m.numBytes };
+  if (typeof m.numBytesInGPU === 'number') snapshot.gpuBytes = m.numBytesInGPU;
+  const allocated = m.numBytesInGPUAllocated ?? m.numBytesAllocatedInGPU;
+  if (typeof allocated === 'number') snapshot.gpuBytesAllocated = allocated;
+  return snapshot;
 }

@@ -154,6 +154,17 @@ export interface AdapterInfo {
   label: string;
 }
 
+/** tfjs memory after a step: tensors and bytes held, and the GPU backends' own device counters where they have them. */
+export interface MemorySnapshot {
+  numTensors: number;
+  /** Bytes of every live tensor's data. */
+  numBytes: number;
+  /** WebGL and WebGPU: bytes of GPU memory in use by tensors. */
+  gpuBytes?: number;
+  /** WebGL and WebGPU: bytes of GPU memory allocated, pooled free buffers and textures included. */
+  gpuBytesAllocated?: number;
+}
+
 /** Messages from the training worker to the page. */
 export type FromTrainer =
   | { type: 'phase'; phase: Phase; detail?: string }
@@ -186,7 +197,7 @@ export type FromTrainer =
       reason: string;
       measurements?: BackendMeasurement[];
     }
-  | { type: 'progress'; step: number; epoch: number; lr: number; metrics: StepMetrics[]; stepsPerSecond: number }
+  | { type: 'progress'; step: number; epoch: number; lr: number; metrics: StepMetrics[]; stepsPerSecond: number; memory?: MemorySnapshot }
   | { type: 'evaluation'; step: number; epoch: number; reports: EvalReport[]; trainAccuracy: number[] }
   | {
       type: 'embedding';

@@ -98,9 +98,10 @@ export function readRunSettings(run: SavedRun): LabSettings {
  * options the page does not offer, e.g. --no-augment): one line, or null when the page would train it the same.
  */
 export function findConfigDifference(run: SavedRun, settings: LabSettings): string | null {
-  const ours = toTrainConfig(settings);
+  const ours = toTrainConfig(settings, 'wasm');
   for (const key of Object.keys(ours) as (keyof typeof ours)[]) {
-    if (key === 'runs' || key === 'epochs') continue; // loss weights may change in a run; epochs bound only the end
+    // Loss weights may change in a run; epochs bound only the end; host and device batches are the same batches.
+    if (key === 'runs' || key === 'epochs' || key === 'batches') continue;
     if (JSON.stringify(ours[key]) !== JSON.stringify(run.config[key])) return `it was trained with ${key} = ${JSON.stringify(run.config[key])}, which this page does not set`;
   }
   const kinds = (runs: { name: string; loss: { kind: string } }[]) => runs.map((r) => `${r.name}:${r.loss.kind}`).join(',');

@@ -9,7 +9,7 @@ import { createTrainer, type Embedding, type StepReport, type Trainer } from '..
 import type { TrainerState } from '../core/trainerState';
 import type { ActiveBackend } from './backends';
 import type { LoadedDataset } from './loadData';
-import type { BackendMeasurement, FromTrainer, LabSettings } from './protocol';
+import type { BackendMeasurement, BackendName, FromTrainer, LabSettings } from './protocol';
 import { createHistory, truncateHistory, type RunHistory } from './runHistory';
 import type { StoredEmbedding } from './runStore';
 import { buildRuns, PROBE_STEPS, toProbeConfig, toTrainConfig } from './trainConfig';
@@ -92,7 +92,7 @@ export interface SessionOrigin {
  */
 export function openTrainer(s: Pick<Session, 'settings' | 'split' | 'dataMessage' | 'backend'>, origin?: SessionOrigin): Session {
   const checkpoint = origin?.checkpoint ?? null;
-  const trainer = createTrainer(toTrainConfig(s.settings), s.split, checkpoint ? { resumeFrom: checkpoint.state } : undefined);
+  const trainer = createTrainer(toTrainConfig(s.settings, s.backend.name), s.split, checkpoint ? { resumeFrom: checkpoint.state } : undefined);
   const runs = trainer.config.runs.length;
   const step = checkpoint?.step ?? 0;
   return {
@@ -185,9 +185,9 @@ export function takeTrainAccuracy(s: Session): number[] {
   return accuracy;
 }
 
-/** Mean ms per step of the probe model on the active backend: one untimed warm-up step, then PROBE_STEPS. */
-export async function measureStepTime(settings: LabSettings, split: DatasetSplit): Promise<number> {
-  const probe = createTrainer(toProbeConfig(settings), split);
+/** Mean ms per step of the probe model on the active backend `backend`: one untimed warm-up step, then PROBE_STEPS. */
+export async function measureStepTime(settings: LabSettings, split: DatasetSplit, backend: BackendName): Promise<number> {
+  const probe = createTrainer(toProbeConfig(settings, backend), split);
   try {
     await probe.step();
     const start = performance.now();

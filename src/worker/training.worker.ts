@@ -3,7 +3,7 @@
 // ./protocol; every failure becomes an `error` message and the phase 'failed', never silence. Sessions are saved
 // as they train (./runSaver): a checkpoint every epoch, which a NaN, a lost device or a reload resumes from.
 import type { StepReport, Trainer } from '../core/trainer';
-import { activateBackend, listCandidates, markBroken, selectBackend, type ActiveBackend } from './backends';
+import { activateBackend, listCandidates, markBroken, readMemory, selectBackend, type ActiveBackend } from './backends';
 import { readDroppedData } from './droppedData';
 import { describeOutOfMemory, isOutOfMemory } from './faults';
 import type { SavedRun } from '../core/io/runFile';
@@ -173,7 +173,7 @@ async function openSession(settings: LabSettings, id: number, origin?: SessionOr
   post(dataMessage);
   setPhase('selecting-backend');
   // 'auto' measures the backends once per page on a software renderer; later sessions reuse the result.
-  const selection = await selectBackend(settings.backend, () => measureStepTime(settings, split), (detail) => setPhase('selecting-backend', detail));
+  const selection = await selectBackend(settings.backend, (name) => measureStepTime(settings, split, name), (detail) => setPhase('selecting-backend', detail));
   if (id !== sessionId) return;
   for (const failure of selection.failures) post({ type: 'notice', message: `backend unavailable: ${failure}` });
   post(describeBackend(selection.active, selection.reason, selection.measurements));
@@ -253,7 +253,8 @@ async function advance(s: Session): Promise<void> {
     const progress = recordStep(s, report);
     if (progress) {
       recordInHistory(s.history, progress);
-      emit(s, progress);
+      // Memory is read after the step's tensors are gone: a leak shows as growth from one report to the next.
+      emit(s, { ...progress, memory: readMemory() });
       saver.saveProgress(s);
     }
     if (report.epochEnd) await reportEpoch(s, report.step, report.epoch);

@@ -54,7 +54,8 @@ export async function followRun(
       await at?.(Number(step[1]));
     }
     if (phase === until) return { stepsPerSecond: rates };
-    const alert = page.getByRole('alert');
+    // A CSS query: getByRole computes ARIA roles over the whole page, itself a long task on a busy page.
+    const alert = page.locator('[role=alert]');
     if (phase === 'failed' || (await alert.count()) > 0) throw new Error(`training failed: ${await alert.allTextContents()}`);
     if (Date.now() > deadline) throw new Error(`still ${phase} after ${timeout} ms: ${text}`);
     await page.waitForTimeout(200);

@@ -4,10 +4,17 @@ import { useMemo } from 'react';
 import { thinByMean } from '../lib/thin';
 import { SERIES_COLORS } from '../runStyle';
 import type { LossMark, RunView, StepPoint } from '../trainerView';
+import { useThrottled } from '../useThrottled';
 import { MetricChart, type ChartMark } from './MetricChart';
 
 /** Most points drawn per series. */
 export const MAX_CHART_POINTS = 300;
+
+/**
+ * The per-step charts redraw at most this often: each recharts redraw is a main-thread task of tens of ms,
+ * and at several steps per second redrawing on every step kept the page busy (long tasks >50 ms each step).
+ */
+export const CHART_REFRESH_MS = 1000;
 
 const STEP_KEYS: Array<keyof StepPoint> = ['step', 'total', 'ce', 'opl', 's', 'd', 'accuracy'];
 
@@ -30,7 +37,8 @@ function describeMark(m: LossMark): string {
 }
 
 export function CurvesPanel({ run, color, trainsOpl, totalSteps, epochs, stepsPerEpoch, lossMarks, lossMax, sdMin }: Props) {
-  const steps = useMemo(() => thinByMean(run.steps, MAX_CHART_POINTS, STEP_KEYS), [run.steps]);
+  const shownSteps = useThrottled(run.steps, CHART_REFRESH_MS);
+  const steps = useMemo(() => thinByMean(shownSteps, MAX_CHART_POINTS, STEP_KEYS), [shownSteps]);
   const evaluations = useMemo(() => thinByMean(run.evaluations, MAX_CHART_POINTS, ['step', 'epochs', 'train', 'test']), [run.evaluations]);
   // A change before the first step is the starting point, not a change.
   const marks: ChartMark[] = lossMarks.filter((m) => m.step > 0).map((m) => ({ x: m.step, label: describeMark(m) }));

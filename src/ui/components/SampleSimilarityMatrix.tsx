@@ -1,7 +1,7 @@
 // Pairwise cosines of a few hundred embedded test images sorted by class, one pixel per pair, with class
 // boundaries marked: same-class blocks sit on the diagonal. Hover shows the pair's classes and cosine.
 import { memo, useState } from 'react';
-import { classColor, divergingColor } from '../lib/colorScale';
+import { classColor, paintDiverging } from '../lib/colorScale';
 import { formatNumber } from '../lib/format';
 import type { SampleGeometry } from '../lib/sampleGeometry';
 import { drawPixels, gridCellAt, pointerInCanvas, useCanvas } from '../useCanvas';
@@ -26,13 +26,7 @@ export const SampleSimilarityMatrix = memo(function SampleSimilarityMatrix({ geo
     (ctx) => {
       if (!geometry || n === 0) return;
       const pixels = new ImageData(n, n);
-      for (let k = 0; k < n * n; k++) {
-        const [r, g, b] = divergingColor(geometry.cosines[k]);
-        pixels.data[k * 4] = r;
-        pixels.data[k * 4 + 1] = g;
-        pixels.data[k * 4 + 2] = b;
-        pixels.data[k * 4 + 3] = 255;
-      }
+      paintDiverging(geometry.cosines, pixels.data);
       drawPixels(ctx, pixels, STRIP + 2, STRIP + 2, grid, grid);
       // Class strips along the top and left edges, and thin lines at the class boundaries.
       for (const run of geometry.classRuns) {
