@@ -77,7 +77,7 @@ cifar10.it('exports a session that decodes to its settings, history and embeddin
 
 cifar10.it('a trainer resumed from the exported state takes the same next steps as the session', async () => {
   const { run } = await exportRun(session);
-  const resumed = createTrainer(toTrainConfig(readRunSettings(run)), split, { resumeFrom: run.state ?? undefined });
+  const resumed = createTrainer(toTrainConfig(readRunSettings(run), 'wasm'), split, { resumeFrom: run.state ?? undefined });
   const fresh = await trainSession(8);
   for (let i = 0; i < 4; i++) {
     const [a, b] = await Promise.all([fresh.trainer.step(), resumed.step()]);
