@@ -51,6 +51,7 @@ test('a reload mid-run offers to resume; the run continues from its checkpoint w
 
   // Training continues from there: the step count and the curve go on from the checkpoint, never from step 1.
   await page.getByRole('button', { name: 'Train' }).click();
+  await waitForPhase(page, 'running', 60_000);
   let paused = false;
   await followRun(page, 'paused', {
     at: async (step) => {
@@ -65,7 +66,7 @@ test('a reload mid-run offers to resume; the run continues from its checkpoint w
   expect(after).toBeGreaterThanOrEqual(checkpoint + 3);
   await expect.poll(() => countLossPoints(page)).toBe(after);
   await keepScreenshot(page, testInfo, 'resumed');
-  note(testInfo, 'reload', `reloaded at step ${before}, resumed from the checkpoint at step ${checkpoint}, paused at ${after}`);
+  note(testInfo, 'reload', `status showed step ${before} just before the reload; resumed from the checkpoint at step ${checkpoint}, paused at ${after}`);
 });
 
 test('the runs list: open, rename, compare and delete saved runs', async ({ page }, testInfo) => {
@@ -74,14 +75,16 @@ test('the runs list: open, rename, compare and delete saved runs', async ({ page
   await followRun(page, 'done');
   await page.getByLabel('Seed', { exact: true }).fill('2');
   await page.getByRole('button', { name: 'Train' }).click();
+  await expect(statusLine(page)).not.toHaveAttribute('data-phase', 'done');
   await followRun(page, 'done');
   const rows = savedRuns(page).locator('tbody tr');
   await expect(rows).toHaveCount(2);
   await expect(rows.filter({ hasText: 'seed 1' })).toContainText('8 / 8');
   await expect(rows.filter({ hasText: 'seed 1' })).toContainText(/CE \d+% · CE \+ OPL \d+%/);
 
-  // Rename, and the name survives a reload.
-  const first = rows.filter({ hasText: 'seed 1' });
+  // Rename, and the name survives a reload. (While it is edited the row shows an input, not its name.)
+  const id = await rows.filter({ hasText: 'seed 1' }).getAttribute('data-run-id');
+  const first = savedRuns(page).locator(`tr[data-run-id="${id}"]`);
   await first.getByRole('button', { name: 'Rename' }).click();
   await first.getByLabel('New name').fill('my first run');
   await first.getByLabel('New name').press('Enter');
