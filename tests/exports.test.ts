@@ -56,8 +56,8 @@ cifar10.describe('LayersModel export (real CIFAR-10)', () => {
       worst = Math.max(worst, Math.abs(a[i] - b[i]));
     }
     expect(scale).toBeGreaterThan(0.1);
-    // float32 has ~7 digits; a few dozen layers of rounding in both models stay far below 1e-4 of the logit scale
-    expect(worst / scale).toBeLessThan(1e-4);
+    // float32 rounds at ~1.2e-7; a few dozen layers of rounding in both models stay within ~100 units of it
+    expect(worst / scale).toBeLessThan(1e-5);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -16,7 +16,7 @@ export function slugifyRunName(name: string): string {
 }
 
 /** Folder names for the runs, unique even when two names slug alike. */
-function runFolders(runs: readonly RunSpec[]): string[] {
+function nameRunFolders(runs: readonly RunSpec[]): string[] {
   const seen = new Map<string, number>();
   return runs.map((r) => {
     const slug = slugifyRunName(r.name);
@@ -75,7 +75,7 @@ export function nameRunFile(path: string): string {
 
 /** Write each run's model as DIR/<run>/model.json + weights.bin (LayersModel format). */
 export async function writeModelExports(dir: string, runs: readonly RunSpec[], models: readonly ResNet[], meta: { classNames: string[]; stats: ChannelStats }): Promise<string[]> {
-  const folders = runFolders(runs);
+  const folders = nameRunFolders(runs);
   const written: string[] = [];
   for (let r = 0; r < runs.length; r++) {
     const { modelJson, weightData } = await exportLayersModel(models[r], meta);
@@ -90,7 +90,7 @@ export async function writeModelExports(dir: string, runs: readonly RunSpec[], m
 
 /** Write each run's test features as DIR/<run>/tensors.tsv + metadata.tsv (TensorFlow Embedding Projector). */
 export async function writeFeatureExports(dir: string, runs: readonly RunSpec[], embedding: SavedEmbedding, classNames: string[]): Promise<string[]> {
-  const folders = runFolders(runs);
+  const folders = nameRunFolders(runs);
   const written: string[] = [];
   for (let r = 0; r < runs.length; r++) {
     const { tensorsTsv, metadataTsv } = toProjectorTsv(embedding.features[r], embedding.dim, embedding.labels, classNames);

@@ -78,7 +78,8 @@ export function planResume(saved: SavedRun, path: string, options: OptionValues,
     if (given.has(name)) throw new UsageError(`--${name} cannot be given with --resume: the runs and their losses come from the run file`);
   }
   const epochs = given.has('epochs') ? (options.epochs as number) : saved.config.epochs;
-  return { config: { ...saved.config, epochs }, choice };
+  // The runs as they are now: a page may have changed a loss mid-run (the trainer takes them from the state too).
+  return { config: { ...saved.config, epochs, runs: saved.state.runs.map((r) => ({ name: r.name, loss: { ...r.loss } })) }, choice };
 }
 
 /** Refuse data that is not what the saved run trained on (other classes or other counts). */
