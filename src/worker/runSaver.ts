@@ -1,5 +1,6 @@
 // When and how the training worker saves a session to the run store: the metric history as it grows (at most
-// once per PROGRESS_SAVE_MS), a checkpoint at every epoch end. Writes run one at a time; a failed one (storage
+// once per PROGRESS_SAVE_MS), a checkpoint at every epoch end. Writes run one at a time, and a checkpoint still
+// waiting for its turn is replaced by a newer one, so a slow disk never builds a queue; a failed write (storage
 // full) becomes one warning notice and training goes on, with the previous checkpoint still saved.
 import type { TrainerState } from '../core/trainerState';
 import type { FromTrainer } from './protocol';
@@ -36,7 +37,8 @@ export function describeSummary(s: Session, now: string): SavedRunSummary {
     stepsPerEpoch: d.stepsPerEpoch,
     totalSteps: d.totalSteps,
     step: Math.max(s.step, readLastStep(s.history)),
-    checkpointStep: s.checkpoint?.step ?? null,
+    // What the store holds, not the newest checkpoint in memory (its write may still be queued).
+    checkpointStep: s.savedCheckpointStep,
     finished: s.done,
     accuracy: readLatestAccuracy(s.history),
   };
@@ -51,6 +53,8 @@ export function createRunSaver(post: (message: FromTrainer) => void, open: () =>
   let chain: Promise<void> = Promise.resolve();
   let lastProgressSave = -Infinity;
   let progressQueued = false;
+  /** A queued checkpoint write and the newest checkpoint of its session, which it writes when its turn comes. */
+  let queued: { session: Session; checkpoint: { step: number; state: TrainerState } } | null = null;
   let failing = false;
 
   const getStore = () => {
@@ -61,12 +65,11 @@ export function createRunSaver(post: (message: FromTrainer) => void, open: () =>
     return store;
   };
 
-  const write = (s: Session, what: (db: RunStore, summary: SavedRunSummary) => Promise<void>, checkpointStep: number | null) => {
+  const write = (s: Session, what: (db: RunStore, summary: SavedRunSummary) => Promise<void>) => {
     chain = chain.then(async () => {
       const db = await getStore();
       if (!db || !s.runId) return;
       const summary = describeSummary(s, new Date().toISOString());
-      if (checkpointStep !== null) summary.checkpointStep = checkpointStep;
       try {
         await what(db, summary);
         failing = false;
@@ -95,14 +98,23 @@ export function createRunSaver(post: (message: FromTrainer) => void, open: () =>
       void write(s, async (db, summary) => {
         progressQueued = false;
         await db.saveProgress(summary, s.history);
-      }, null);
+      });
     },
     saveCheckpoint(s, checkpoint) {
-      const embedding: StoredEmbedding | null = s.embedding;
+      if (queued?.session === s) {
+        queued.checkpoint = checkpoint; // the write already queued takes this newer one instead
+        return chain;
+      }
+      const mine = { session: s, checkpoint };
+      queued = mine;
       return write(s, async (db, summary) => {
-        await db.saveCheckpoint(summary, s.history, checkpoint, embedding);
-        s.savedCheckpointStep = checkpoint.step;
-      }, checkpoint.step);
+        if (queued === mine) queued = null;
+        const latest = mine.checkpoint;
+        const embedding: StoredEmbedding | null = s.embedding && s.embedding.step <= latest.step ? s.embedding : null;
+        summary.checkpointStep = latest.step;
+        await db.saveCheckpoint(summary, s.history, latest, embedding);
+        s.savedCheckpointStep = latest.step;
+      });
     },
     flush: () => chain,
     async readRun(id) {

@@ -117,14 +117,15 @@ function rollBack(s: Session): void {
 /** A step whose metrics came back NaN or Inf: stop, roll the weights back to the last good checkpoint, say why. */
 function stopOnNonFinite(s: Session, report: StepReport): void {
   running = false;
-  const names = report.nonFinite.map((r) => s.dataMessage.runNames[r] ?? `run ${r + 1}`).join(' and ');
+  const names = report.nonFinite.map((r) => s.dataMessage.runNames[r] ?? `run ${r + 1}`);
+  const which = names.length > 1 ? `${names.join(' and ')} runs' losses` : `${names[0]} run's loss`;
   rollBack(s);
   const back = s.checkpoint ? `the weights are back at the checkpoint of step ${s.step}` : 'the weights are back at their initial values (step 0)';
   emit(s, {
     type: 'notice',
     tone: 'warning',
     message:
-      `Training paused: the ${names} run's loss became NaN or infinite at step ${report.step}; ${back}. ` +
+      `Training paused: the ${which} became NaN or infinite at step ${report.step}; ${back}. ` +
       `Try a lower learning rate (now ${s.settings.lr}) or a smaller λ, then Reset.`,
   });
 }

@@ -62,7 +62,10 @@ function RunRow({ run, live, open, picked, onPick, ...act }: Omit<Props, 'runs' 
       <td>{describeData(run)}</td>
       <td className="saved-steps">
         {run.step} / {run.totalSteps}
-        <small>{run.finished ? 'finished' : live ? 'training now' : run.checkpointStep === null ? 'no checkpoint yet' : `checkpoint at ${run.checkpointStep}`}</small>
+        <small>
+          {run.finished ? 'finished' : run.checkpointStep === null ? 'no checkpoint yet' : `checkpoint at ${run.checkpointStep}`}
+          {live && !run.finished && ' · this session'}
+        </small>
       </td>
       <td>{accuracy}</td>
       <td className="saved-actions">
