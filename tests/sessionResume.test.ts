@@ -5,21 +5,22 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../src/cli/setupBackend';
 import type { ActiveBackend } from '../src/worker/backends';
-import type { LabSettings } from '../src/worker/protocol';
+import { SETTINGS_ADDED_LATER, type LabSettings } from '../src/worker/protocol';
 import { recordInHistory } from '../src/worker/runHistory';
 import { describeData, describeHistory, describeOrigin, openTrainer, recordStep, type Session } from '../src/worker/session';
 import { makeSyntheticSplit } from './helpers/synthetic';
 
 const SETTINGS: LabSettings = {
   dataset: 'cifar10', classes: 2, trainPerClass: 16, testPerClass: 8, model: 'resnet8', width: 4, batchSize: 8, lr: 0.05, epochs: 3,
-  seed: 2, mode: 'compare', gamma: 2, lambda: 1, absNegative: false, backend: 'wasm', logEvery: 1, embedCount: 0,
+  seed: 2, mode: 'compare', gamma: 2, lambda: 1, absNegative: false, backend: 'wasm', logEvery: 1, embedCount: 0, ...SETTINGS_ADDED_LATER,
 };
 const split = makeSyntheticSplit(32, 16, 2);
 const backend: ActiveBackend = { name: 'wasm', software: false };
 
 function openSession(): Session {
   const manifest = { dataset: 'cifar10', classNames: split.train.classNames, train: { count: 32, perClass: 16 }, test: { count: 16, perClass: 8 } };
-  const dataMessage = describeData(SETTINGS, split, { manifest, split } as never);
+  const shift = { classCounts: [16, 16], flipped: 0, flippedPerClass: [0, 0] };
+  const dataMessage = describeData(SETTINGS, split, { manifest, split } as never, shift);
   return openTrainer({ settings: SETTINGS, split, dataMessage, backend });
 }
 
