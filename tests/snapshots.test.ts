@@ -10,7 +10,7 @@ import { decodeRunFile, type SavedRun } from '../src/core/io/runFile';
 import { loadDataDir } from '../src/cli/loadDataDir';
 import { setupBackend } from '../src/cli/setupBackend';
 import { defaultSettings } from '../src/ui/settings';
-import type { LabSettings } from '../src/worker/protocol';
+import { readRunSettings } from '../src/worker/runImport';
 import { toTrainConfig } from '../src/worker/trainConfig';
 import { REPO_ROOT, requireSharedData } from './helpers/sharedData';
 
@@ -29,7 +29,8 @@ describe('the shipped snapshot', () => {
   });
 
   it('is the page’s opening preset, trained longer, and its config is what the page would build from it', () => {
-    const settings = run.settings as unknown as LabSettings;
+    // Read as the page reads a run file: settings newer than the file take their neutral values.
+    const settings = readRunSettings(run);
     expect({ ...settings, backend: 'auto' }).toEqual({ ...defaultSettings(), epochs: EPOCHS });
     // Host or device batches are the same batches; the page picks by backend.
     const { batches: _batches, ...pageConfig } = toTrainConfig(settings, 'wasm');
@@ -64,7 +65,7 @@ cifar10.describe('the shipped snapshot on the real data', () => {
   cifar10.it('its embedding labels are the page’s test subset, and its state reproduces its last evaluation', async () => {
     await setupBackend('wasm');
     const full = await loadDataDir(cifar10.dir, { dataset: 'cifar10' });
-    const s = run.settings as unknown as LabSettings;
+    const s = readRunSettings(run);
     // the page's subsets (src/worker/loadData.ts): both with the session's seed
     const data = {
       train: selectSubset(full.train, { classes: s.classes, perClass: s.trainPerClass, seed: s.seed }),
