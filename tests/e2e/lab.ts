@@ -133,3 +133,33 @@ export function describeLongTasks(long: { count: number; longest: number; total:
 export async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
 }
+
+/** Hover a point of the CE feature map: the card shows the test image the worker sent and its class. */
+export async function expectThumbnailOnHover(page: Page, classNames: string[]): Promise<void> {
+  const canvas = panel(page, 'CE', 'Feature map').locator('canvas.feature-map');
+  const point = await canvas.evaluate((node) => {
+    const c = node as HTMLCanvasElement;
+    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    const rect = c.getBoundingClientRect();
+    if (!data) return null;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] < 200) continue;
+      const px = (i / 4) % c.width;
+      const py = Math.floor(i / 4 / c.width);
+      // A couple of pixels in from the point's top edge, near its centre.
+      return { x: ((px + 0.5) * rect.width) / c.width, y: ((py + 3) * rect.height) / c.height };
+    }
+    return null;
+  });
+  expect(point, 'a drawn point on the feature map').not.toBeNull();
+  await canvas.hover({ position: point! });
+  const card = page.getByRole('tooltip');
+  await expect(card).toBeVisible();
+  const thumbnail = card.getByRole('img', { name: /^Test image: / });
+  await expect(thumbnail).toHaveAccessibleName(new RegExp(`^Test image: (${classNames.join('|')})$`));
+  // A photograph: most pixels drawn, many colours.
+  const { drawn, total, colours } = await countDrawnPixels(thumbnail);
+  expect(drawn).toBe(total);
+  expect(colours).toBeGreaterThan(20);
+  await page.mouse.move(0, 0);
+}

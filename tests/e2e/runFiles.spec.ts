@@ -12,7 +12,7 @@ import { decodeRunFile } from '../../src/core/io/runFile';
 import { expect, test, type Page } from '@playwright/test';
 import { serializeSettings } from '../../src/ui/settings';
 import { TINY } from './support';
-import { followRun, openLab, panel, statusLine, waitForPhase } from './lab';
+import { CIFAR10_NAMES, expectThumbnailOnHover, followRun, openLab, panel, statusLine, waitForPhase } from './lab';
 
 const RUNS = ['CE', 'CE + OPL'];
 const TINY_WASM = `#${serializeSettings({ ...TINY, backend: 'wasm' })}`;
@@ -183,7 +183,7 @@ test('a snapshot made by the CLI shows its trained panels at once, labelled with
     }
     await expect(statusLine(page)).toContainText(`step ${run.totalSteps} / ${run.totalSteps}`);
     // Its data is here (the same seeded subset of the prepared CIFAR-10), so hovering shows the test image.
-    await expectThumbnailOnHover(page);
+    await expectThumbnailOnHover(page, CIFAR10_NAMES.slice(0, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -223,28 +223,6 @@ test('a run trained on data that is not here shows its panels without training',
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-/** Hover a drawn point of the CE feature map: the card shows a test image (a photograph, many colours). */
-async function expectThumbnailOnHover(page: Page): Promise<void> {
-  const canvas = panel(page, 'CE', 'Feature map').locator('canvas.feature-map');
-  const point = await canvas.evaluate((node) => {
-    const c = node as HTMLCanvasElement;
-    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
-    const rect = c.getBoundingClientRect();
-    if (!data) return null;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] < 200) continue;
-      const px = (i / 4) % c.width;
-      const py = Math.floor(i / 4 / c.width);
-      return { x: ((px + 0.5) * rect.width) / c.width, y: ((py + 3) * rect.height) / c.height };
-    }
-    return null;
-  });
-  expect(point, 'a drawn point on the feature map').not.toBeNull();
-  await canvas.hover({ position: point as { x: number; y: number } });
-  const thumbnail = page.getByRole('tooltip').getByRole('img', { name: /^Test image: (airplane|automobile)$/ });
-  await expect(thumbnail).toBeVisible();
-}
 
 test('the shipped snapshot shows at once on a fresh page: its numbers, its command, and it can continue', async ({ page }) => {
   const run = decodeRunFile(new Uint8Array(readFileSync('public/snapshots/opening-gamma2.oplrun')));
