@@ -71,6 +71,18 @@ function disposeQuietly(trainer: Trainer | undefined): void {
   }
 }
 
+/**
+ * Detach the current session at once, so nothing it still reports reaches the page, and free its trainer in turn
+ * (behind whatever work on it is queued). Returns the id of the session that replaces it.
+ */
+function detachSession(): number {
+  const previous = session;
+  session = null;
+  running = false;
+  exclusive(async () => disposeQuietly(previous?.trainer));
+  return ++sessionId;
+}
+
 function getDataset(name: LabSettings['dataset']): Promise<LoadedDataset> {
   let pending = datasets.get(name);
   if (!pending) {
@@ -339,12 +351,8 @@ async function openRunFile(m: Extract<ToTrainer, { type: 'openRun' }>): Promise<
     return;
   }
   const notHere = await findWhyNotResumable(run, settings);
-  const previous = session;
-  session = null;
-  running = false;
-  const id = ++sessionId;
+  const id = detachSession();
   exclusive(async () => {
-    disposeQuietly(previous?.trainer);
     let why = notHere;
     if (!why && run.state) {
       const checkpoint = { step: run.state.step, state: run.state };
@@ -436,13 +444,8 @@ function handle(message: ToTrainer): void {
     case 'init':
     case 'reset':
     case 'resume': {
-      // Detach the old session at once so nothing it still reports reaches the page; free it in turn.
-      const previous = session;
-      session = null;
-      running = false;
-      const id = ++sessionId;
+      const id = detachSession();
       exclusive(async () => {
-        disposeQuietly(previous?.trainer);
         try {
           if (message.type === 'resume') await resumeSession(message.runId, id);
           else await openSession(message.settings, id);
