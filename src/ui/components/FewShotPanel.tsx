@@ -1,11 +1,10 @@
 // The Few-shot panel: N-way K-shot episodes on the classes of the prepared data set the session did not train
 // on, using each run's frozen features; mean accuracy ± the 95% interval for both runs side by side.
 import type { LabSettings, Phase } from '../../worker/protocol';
-import { PROBE_READY_PHASES, type FewShotOutcome, type ProbeState } from '../probeView';
+import type { FewShotOutcome, ProbeState } from '../probeView';
 import { runColor } from '../runStyle';
 import type { DataCatalog, SettingKey } from '../settings';
-import { ProbeStatus } from './ProbeStatus';
-import { SettingField } from './SettingField';
+import { ProbeControls } from './ProbeControls';
 
 interface Props {
   settings: LabSettings;
@@ -20,7 +19,6 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function FewShotPanel({ settings, catalog, onChange, phase, state, onRun }: Props) {
   const result = state.result;
-  const canRun = PROBE_READY_PHASES.has(phase) && !state.running;
   return (
     <section className="probe-panel" aria-labelledby="fewshot-title">
       <h2 id="fewshot-title">Few-shot</h2>
@@ -28,16 +26,18 @@ export function FewShotPanel({ settings, catalog, onChange, phase, state, onRun 
         Classes the networks never saw (those after the first {settings.classes}) get only a few labelled images each; a simple classifier on the
         frozen features must tell them apart. Better-structured features should transfer better: the paper reports small gains on CIFAR-FS.
       </p>
-      <div className="probe-controls">
-        {(['fewShotWays', 'fewShotShots', 'fewShotEpisodes', 'fewShotClassifier'] as const).map((key) => (
-          <SettingField key={key} name={key} settings={settings} catalog={catalog} onChange={onChange} />
-        ))}
-        <button type="button" className="primary" disabled={!canRun} onClick={onRun}>
-          Run episodes
-        </button>
-      </div>
-      {phase === 'running' && <p className="muted">Pause training to test the current features.</p>}
-      <ProbeStatus state={state} label="Few-shot" />
+      <ProbeControls
+        fields={['fewShotWays', 'fewShotShots', 'fewShotEpisodes', 'fewShotClassifier']}
+        settings={settings}
+        catalog={catalog}
+        onChange={onChange}
+        phase={phase}
+        state={state}
+        runLabel="Run episodes"
+        statusLabel="Few-shot"
+        pauseHint="Pause training to test the current features."
+        onRun={onRun}
+      />
       {result && (
         <>
           <table className="probe-table" aria-label="Few-shot accuracy">

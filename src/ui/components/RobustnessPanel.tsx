@@ -2,11 +2,10 @@
 // under attack side by side, with a few clean / attacked test images and what each run predicted for them.
 import type { LabSettings, Phase } from '../../worker/protocol';
 import { formatPercent } from '../lib/format';
-import { PROBE_READY_PHASES, type AttackOutcome, type ProbeState } from '../probeView';
+import type { AttackOutcome, ProbeState } from '../probeView';
 import { runColor } from '../runStyle';
 import type { DataCatalog, SettingKey } from '../settings';
-import { ProbeStatus } from './ProbeStatus';
-import { SettingField } from './SettingField';
+import { ProbeControls } from './ProbeControls';
 import { Thumbnail } from './Thumbnail';
 
 interface Props {
@@ -24,7 +23,6 @@ const describeEpsilon = (epsilon: number) => `${Math.round(epsilon * 255)}/255`;
 
 export function RobustnessPanel({ settings, catalog, onChange, phase, state, classNames, onRun }: Props) {
   const result = state.result;
-  const canRun = PROBE_READY_PHASES.has(phase) && !state.running;
   const name = (c: number) => classNames[c] ?? `class ${c}`;
   return (
     <section className="probe-panel" aria-labelledby="robustness-title">
@@ -33,16 +31,18 @@ export function RobustnessPanel({ settings, catalog, onChange, phase, state, cla
         Nudge every pixel of test images by at most ε in the direction that raises the loss, and see how much accuracy survives. The paper
         reports that OPL's better-separated features resist such attacks better; here you can check at browser scale.
       </p>
-      <div className="probe-controls">
-        {(['attackMethod', 'attackEpsilon', 'attackCount'] as const).map((key) => (
-          <SettingField key={key} name={key} settings={settings} catalog={catalog} onChange={onChange} />
-        ))}
-        <button type="button" className="primary" disabled={!canRun} onClick={onRun}>
-          Run attack
-        </button>
-      </div>
-      {phase === 'running' && <p className="muted">Pause training to attack the current weights.</p>}
-      <ProbeStatus state={state} label="Attack" />
+      <ProbeControls
+        fields={['attackMethod', 'attackEpsilon', 'attackCount']}
+        settings={settings}
+        catalog={catalog}
+        onChange={onChange}
+        phase={phase}
+        state={state}
+        runLabel="Run attack"
+        statusLabel="Attack"
+        pauseHint="Pause training to attack the current weights."
+        onRun={onRun}
+      />
       {result && (
         <>
           <table className="probe-table" aria-label="Accuracy under attack">
