@@ -1,6 +1,6 @@
 // Pairwise cosines against a plain float64 reference, zero rows, and the class ordering.
 import { describe, expect, it } from 'vitest';
-import { computePairwiseCosines, findClassRuns, gatherRows, normalizeRows, orderByClass } from '../src/ui/lib/cosine';
+import { computePairwiseCosines, findClassRuns, gatherRows, normalizeRows, orderByClass } from '../src/core/eval/cosine';
 
 function referenceCosine(a: number[], b: number[]): number {
   const dot = a.reduce((s, v, k) => s + v * b[k], 0);

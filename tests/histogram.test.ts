@@ -1,6 +1,6 @@
 // Same-class vs different-class histograms: pairs counted once, fractions per group, bins clamped.
 import { describe, expect, it } from 'vitest';
-import { computeCosineHistogram, findBin } from '../src/ui/lib/histogram';
+import { computeCosineHistogram, findBin } from '../src/core/eval/histogram';
 
 describe('findBin', () => {
   it('maps [-1, 1] onto bins, clamping the ends', () => {

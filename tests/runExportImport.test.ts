@@ -94,8 +94,10 @@ cifar10.it('shows a run without its data as the messages of its data, history an
   expect(messages.map((m) => m.type)).toEqual(['data', 'history', 'embedding']);
   expect(messages[0]).toMatchObject({ stepsPerEpoch: 6, totalSteps: 12, runNames: ['CE', 'CE + OPL'], trainCount: 48, testCount: 24 });
   expect(messages[1]).toMatchObject({ step: 8, epoch: 1, history: run.history });
-  expect(transfer).toHaveLength(3); // two feature arrays and the labels, copies of the run's
+  expect(transfer).toHaveLength(3 + 2 * 3); // two feature arrays and the labels, copies of the run's, and each run's geometry
   expect(transfer[0]).not.toBe(run.embedding?.features[0].buffer);
+  const embedding = messages[2] as Extract<(typeof messages)[number], { type: 'embedding' }>;
+  expect(embedding.geometry.map((g) => g.n)).toEqual(run.embedding?.features.map(() => Math.min(run.embedding!.labels.length, 400)));
 });
 
 cifar10.it('refuses a settings record that does not fit, naming the field', async () => {

@@ -1,6 +1,6 @@
 // The shared sample geometry: capped, sorted by class, and consistent with the histogram it carries.
 import { describe, expect, it } from 'vitest';
-import { computeSampleGeometry } from '../src/ui/lib/sampleGeometry';
+import { computeSampleGeometry } from '../src/core/eval/sampleGeometry';
 
 describe('computeSampleGeometry', () => {
   it('sorts by class, caps the sample and bins every pair once', () => {

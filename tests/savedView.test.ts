@@ -1,6 +1,7 @@
 // A saved run reopened on the page: its summary, history and embedding become the same view the live panels
 // draw; lines of different saved runs merge onto one chart by x.
 import { describe, expect, it } from 'vitest';
+import { computeSampleGeometry } from '../src/core/eval/sampleGeometry';
 import type { EvalReport, StepMetrics } from '../src/core/trainer';
 import { mergeLines } from '../src/ui/lib/compareSeries';
 import { buildSavedView } from '../src/ui/savedView';
@@ -34,7 +35,8 @@ describe('buildSavedView', () => {
     expect(view.runs[1].evaluations).toEqual([{ step: 4, epochs: 1, train: 0.45, test: 0.6 }]);
     expect(view.runs[0].report?.accuracy).toBe(0.5);
     expect(view.lossMarks).toEqual([{ step: 2, gamma: 3, lambda: 1, absNegative: false }]);
-    expect(view.embedding).toEqual({ step: 4, features: embedding.features, labels: embedding.labels, dim: 2 });
+    expect(view.embedding).toMatchObject({ step: 4, features: embedding.features, labels: embedding.labels, dim: 2 });
+    expect(view.embedding?.geometry).toEqual(embedding.features.map((f) => computeSampleGeometry(f, embedding.labels, 2)));
     expect(view.embedding?.images).toBeUndefined();
     expect(buildSavedView({ summary: { ...summary, finished: true }, history, embedding: null }).phase).toBe('done');
   });

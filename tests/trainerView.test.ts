@@ -82,7 +82,7 @@ describe('applyTrainerMessage', () => {
 
   it("keeps the session's embedded images across later embeddings, and drops them with the session", () => {
     const embedding = (step: number, images?: Uint8Array): FromTrainer => ({
-      type: 'embedding', step, features: [new Float32Array(4), new Float32Array(4)], labels: Int32Array.from([0, 1]), dim: 2, images,
+      type: 'embedding', step, features: [new Float32Array(4), new Float32Array(4)], labels: Int32Array.from([0, 1]), dim: 2, geometry: [], images,
     });
     const pixels = new Uint8Array(2 * IMAGE_BYTES).fill(7);
     const first = fold([data, embedding(4, pixels)]);
@@ -105,7 +105,7 @@ describe('history messages (resume and rollback)', () => {
       ...[1, 2, 3, 4, 5, 6].map(progress),
       { type: 'evaluation', step: 4, epoch: 0, reports: [report('CE', 0.4), report('CE + OPL', 0.5)], trainAccuracy: [0.3, 0.35] },
       { type: 'lossChanged', step: 5, loss: { gamma: 3, lambda: 1, absNegative: false } },
-      { type: 'embedding', step: 4, features: [new Float32Array(2), new Float32Array(2)], labels: new Int32Array(1), dim: 2 },
+      { type: 'embedding', step: 4, features: [new Float32Array(2), new Float32Array(2)], labels: new Int32Array(1), dim: 2, geometry: [] },
     ]);
     const history = {
       progress: [1, 2, 3, 4].map((step) => ({ step, epoch: 0, lr: 0.05, metrics: [metrics(step), metrics(-step)] })),

@@ -8,6 +8,7 @@ import type { EvalReport, StepMetrics } from '../core/trainer';
 import type { RunHistory } from './runHistory';
 import type { AttackExample, AttackMethod, AttackResult } from '../core/eval/adversarial';
 import type { FewShotClassifier, FewShotResult } from '../core/eval/fewShot';
+import type { SampleGeometry } from '../core/eval/sampleGeometry';
 
 /** Backends the user can ask for; 'auto' tries WebGPU, then WebGL, then WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm';
@@ -206,6 +207,11 @@ export type FromTrainer =
       features: Float32Array[];
       labels: Int32Array;
       dim: number;
+      /**
+       * Per run, the sample's sorted pairwise cosines and cosine histogram (its arrays transferred), computed in
+       * the worker so the page only draws them.
+       */
+      geometry: SampleGeometry[];
       /**
        * The embedded test images, [count, 32, 32, 3] HWC uint8 (transferred), row i the image of point i: the
        * page's hover thumbnails. Sent with a session's first embedding and whenever the embedded images change

@@ -3,6 +3,7 @@
 // whose data is not here (its panels only, no thumbnails, no training).
 import { createBatchSampler } from '../core/data/batches';
 import { DEFAULT_MAX_RUN_FILE_BYTES, decodeRunFile, RunFileError, type SavedRun } from '../core/io/runFile';
+import { computeRunGeometries } from '../core/eval/sampleGeometry';
 import { createRng } from '../core/rng';
 import { SETTINGS_ADDED_LATER, type FromTrainer, type LabSettings } from './protocol';
 import { buildRuns, checkSettings, toTrainConfig } from './trainConfig';
@@ -143,8 +144,9 @@ export function describeSavedRun(run: SavedRun, settings: LabSettings): { messag
   if (e) {
     const features = e.features.map((f) => f.slice());
     const labels = e.labels.slice();
-    messages.push({ type: 'embedding', step: e.step, features, labels, dim: e.dim });
-    transfer.push(...features.map((f) => f.buffer as ArrayBuffer), labels.buffer as ArrayBuffer);
+    const { geometry, transfer: geometryTransfer } = computeRunGeometries(features, labels, e.dim);
+    messages.push({ type: 'embedding', step: e.step, features, labels, dim: e.dim, geometry });
+    transfer.push(...features.map((f) => f.buffer as ArrayBuffer), labels.buffer as ArrayBuffer, ...geometryTransfer);
   }
   return { messages, transfer };
 }

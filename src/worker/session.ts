@@ -5,6 +5,7 @@ import { createBatchSampler, gatherImages } from '../core/data/batches';
 import type { TrainingShiftReport } from '../core/data/trainingShift';
 import type { DatasetSplit } from '../core/data/types';
 import { createRng } from '../core/rng';
+import { computeRunGeometries } from '../core/eval/sampleGeometry';
 import { createTrainer, type Embedding, type StepReport, type Trainer } from '../core/trainer';
 import type { TrainerState } from '../core/trainerState';
 import type { ActiveBackend } from './backends';
@@ -141,8 +142,9 @@ export function nameRun(settings: LabSettings, runNames: string[]): string {
  * is the same every epoch), so the page always holds the pixels of exactly the points it shows.
  */
 export function describeEmbedding(s: Session, step: number, e: Embedding): { message: EmbeddingMessage; transfer: ArrayBuffer[] } {
-  const transfer = [...e.features.map((f) => f.buffer), e.labels.buffer] as ArrayBuffer[];
-  const message: EmbeddingMessage = { type: 'embedding', step, features: e.features, labels: e.labels, dim: e.dim };
+  const { geometry, transfer: geometryTransfer } = computeRunGeometries(e.features, e.labels, e.dim);
+  const transfer = [...e.features.map((f) => f.buffer), e.labels.buffer, ...geometryTransfer] as ArrayBuffer[];
+  const message: EmbeddingMessage = { type: 'embedding', step, features: e.features, labels: e.labels, dim: e.dim, geometry };
   if (!sameIndices(s.sentImages, e.indices)) {
     message.images = gatherImages(s.split.test, e.indices);
     transfer.push(message.images.buffer as ArrayBuffer);

@@ -20,6 +20,11 @@ import {
   waitForPhase,
 } from './lab';
 
+// No Playwright trace in this file: tracing takes a DOM snapshot at every locator action on the page's main
+// thread, which would show up among the long tasks the training tests report (Playwright allows `trace` only
+// per file or project). The screenshots kept below still record what each test saw.
+test.use({ trace: 'off' });
+
 const RUNS = ['CE', 'CE + OPL'];
 const NUMBER = /^[+−-]?\d+(\.\d+)?%?( pts)?$|^±0(\.0+)?( pts)?$/;
 

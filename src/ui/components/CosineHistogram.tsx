@@ -3,7 +3,7 @@
 import { memo, useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, formatTick } from '../lib/format';
-import type { CosineHistogram as Histogram } from '../lib/histogram';
+import type { CosineHistogram as Histogram } from '../../core/eval/histogram';
 import { SERIES_COLORS } from '../runStyle';
 
 /** Memoised: its histogram changes once per epoch, while the page re-renders on every step. */

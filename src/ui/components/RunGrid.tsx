@@ -3,7 +3,6 @@
 import type { ReactNode } from 'react';
 import { runColor } from '../runStyle';
 import type { RunView, TrainerView } from '../trainerView';
-import { useSampleGeometry } from '../useSampleGeometry';
 import type { UmapState } from '../useUmap';
 import { ClassSimilarityHeatmap } from './ClassSimilarityHeatmap';
 import { CosineHistogram } from './CosineHistogram';
@@ -37,7 +36,7 @@ function sharedCosineMin(runs: RunView[]): number {
 }
 
 export function RunGrid({ view, umap }: Props) {
-  const geometry = useSampleGeometry(view.embedding);
+  const geometry = view.embedding?.geometry ?? [];
   const runs = view.runs;
   const classNames = view.data?.classNames ?? [];
   const perEpoch = view.data?.stepsPerEpoch ?? 1;

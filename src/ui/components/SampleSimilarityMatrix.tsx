@@ -3,7 +3,7 @@
 import { memo, useState } from 'react';
 import { classColor, paintDiverging } from '../lib/colorScale';
 import { formatNumber } from '../lib/format';
-import type { SampleGeometry } from '../lib/sampleGeometry';
+import type { SampleGeometry } from '../../core/eval/sampleGeometry';
 import { drawPixels, gridCellAt, pointerInCanvas, useCanvas } from '../useCanvas';
 import { CosineLegend } from './CosineLegend';
 import { HoverCard } from './HoverCard';
