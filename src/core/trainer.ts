@@ -2,6 +2,7 @@
 // CE run and a CE + OPL run start from identical weights and see identical batches; only the loss differs.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './config';
+import { joinArrays } from './arrays';
 import { createBatchSampler, gatherLabels, type ChannelStats } from './data/batches';
 import { createBatchSource } from './data/batchSource';
 import { computeChannelStats } from './data/subset';
@@ -82,6 +83,7 @@ export interface Trainer {
 }
 
 const METRIC_COUNT = 6;
+const toFloats = (n: number) => new Float32Array(n);
 const EVAL_BATCH = 250;
 
 export interface CreateTrainerOptions {
@@ -159,7 +161,7 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit, options: 
         tf.dispose([results[r].features, results[r].logits]);
       }
     }
-    return outs.map((o) => ({ features: concat(o.features), logits: concat(o.logits) }));
+    return outs.map((o) => ({ features: joinArrays(o.features, toFloats), logits: joinArrays(o.logits, toFloats) }));
   };
 
   return {
@@ -238,14 +240,4 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit, options: 
       pending = null;
     },
   };
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -1,6 +1,7 @@
 // The user's own data, dropped on the page: official CIFAR-10 / CIFAR-100 binary files, or their .tar / .tar.gz,
 // read in the training worker. Gunzips with the browser's DecompressionStream, lists the archive with the core
 // tar reader and parses with the core CIFAR parser; the result trains like a prepared data set.
+import { joinArrays } from '../core/arrays';
 import { countPerClass } from '../core/data/cifarBinary';
 import { readCifarFiles, type NamedFile } from '../core/data/cifarFiles';
 import { readTar } from '../core/data/tarReader';
@@ -53,13 +54,7 @@ async function gunzip(file: File, onProgress: DropProgress, maxBytes: number): P
     if (err instanceof DroppedDataError) throw err;
     throw new DroppedDataError(`${file.name} is a truncated or corrupted gzip file (${err instanceof Error ? err.message : String(err)})`);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return joinArrays(chunks, (n) => new Uint8Array(n));
 }
 
 /** The named files a dropped file holds: itself, or an archive's members. */

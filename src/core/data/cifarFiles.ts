@@ -13,6 +13,7 @@ import {
   type CifarRecords,
 } from './cifarBinary';
 import type { DatasetSplit } from './types';
+import { joinArrays } from '../arrays';
 
 /** One named file; `name` may carry folders ('cifar-10-batches-bin/test_batch.bin'). */
 export interface NamedFile {
@@ -49,14 +50,7 @@ function splitLines(bytes: Uint8Array): string[] {
 
 /** Join byte arrays (one copy, skipped for a single array). */
 function concatBytes(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : joinArrays(parts, (n) => new Uint8Array(n));
 }
 
 /** Guess the format of train.bin / test.bin: the folder name of the official release, else the record size. */
