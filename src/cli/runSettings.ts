@@ -3,7 +3,7 @@
 import type { TrainConfig } from '../core/config';
 import { NOISE_KINDS, type NoiseKind } from '../core/data/labelNoise';
 import type { DatasetSplit } from '../core/data/types';
-import type { SavedRun } from '../core/io/runFile';
+import { describeDataMismatch, type SavedRun } from '../core/io/runFile';
 import { UsageError, type OptionValues } from './options';
 
 /** Which data a run trains on: the data set and the subset (all classes / images when a count is absent). */
@@ -98,9 +98,6 @@ export function planResume(saved: SavedRun, path: string, options: OptionValues,
 
 /** Refuse data that is not what the saved run trained on (other classes or other counts). */
 export function checkDataFits(saved: SavedRun, path: string, data: DatasetSplit): void {
-  const same = data.train.classNames.length === saved.classNames.length && data.train.classNames.every((n, i) => n === saved.classNames[i]);
-  if (!same) throw new UsageError(`${path} was trained on the classes ${saved.classNames.join(', ')}; this data has ${data.train.classNames.join(', ')}`);
-  if (data.train.count !== saved.data.trainCount || data.test.count !== saved.data.testCount) {
-    throw new UsageError(`${path} was trained on ${saved.data.trainCount} train / ${saved.data.testCount} test images; this data gives ${data.train.count} / ${data.test.count}`);
-  }
+  const mismatch = describeDataMismatch(saved, data);
+  if (mismatch) throw new UsageError(`${path} was ${mismatch}`);
 }

@@ -6,7 +6,7 @@ import type { StepReport, Trainer } from '../core/trainer';
 import { activateBackend, listCandidates, markBroken, readMemory, selectBackend, type ActiveBackend } from './backends';
 import { readDroppedData } from './droppedData';
 import { describeOutOfMemory, isOutOfMemory } from './faults';
-import type { SavedRun } from '../core/io/runFile';
+import { describeDataMismatch, type SavedRun } from '../core/io/runFile';
 import { cutSubset, loadDataset, type LoadedDataset } from './loadData';
 import type { ExportKind, FromTrainer, LabSettings, Phase, ProbeKind, ToTrainer } from './protocol';
 import { runAttackProbe, runFewShotProbe } from './probes';
@@ -328,9 +328,8 @@ async function findWhyNotResumable(run: SavedRun, settings: LabSettings): Promis
     return `its data set (${settings.dataset}) is not here`;
   }
   try {
-    const { split } = cutSubset(data, settings);
-    const same = split.train.classNames.join('\n') === run.classNames.join('\n') && split.train.count === run.data.trainCount && split.test.count === run.data.testCount;
-    return same ? null : 'the data here is not the data it trained on';
+    const mismatch = describeDataMismatch(run, cutSubset(data, settings).split);
+    return mismatch && `the data here is not the data it trained on (it was ${mismatch})`;
   } catch (err) {
     return `the data here does not fit it (${describe(err)})`;
   }

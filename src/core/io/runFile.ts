@@ -2,6 +2,7 @@
 // for an exact resume and a test-feature embedding. Encoded with the checksummed container of container.ts and
 // checked field by field on the way in (checkSavedRun in runFileCheck.ts), so a bad file is one clear line.
 import type { TrainConfig } from '../config';
+import type { DatasetSplit } from '../data/types';
 import type { EvalReport, StepMetrics } from '../trainer';
 import type { TrainerState } from '../trainerState';
 import { ContainerError, packContainer, unpackContainer } from './container';
@@ -78,4 +79,17 @@ export function decodeRunFile(bytes: Uint8Array, options: { maxBytes?: number } 
     throw err;
   }
   return checkSavedRun(doc);
+}
+
+/**
+ * How `data` differs from what the saved run trained on (other classes, or other image counts), as a phrase that
+ * follows "it was" ("trained on the classes …; this data has …"); null when it is the same data.
+ */
+export function describeDataMismatch(run: SavedRun, data: DatasetSplit): string | null {
+  const same = data.train.classNames.length === run.classNames.length && data.train.classNames.every((n, i) => n === run.classNames[i]);
+  if (!same) return `trained on the classes ${run.classNames.join(', ')}; this data has ${data.train.classNames.join(', ')}`;
+  if (data.train.count !== run.data.trainCount || data.test.count !== run.data.testCount) {
+    return `trained on ${run.data.trainCount} train / ${run.data.testCount} test images; this data gives ${data.train.count} / ${data.test.count}`;
+  }
+  return null;
 }
