@@ -106,7 +106,8 @@ test('a run file opened on a fresh page reproduces its panels and numbers', asyn
   expect(await readNumbers(page)).toEqual(run.numbers);
   for (const name of RUNS) {
     await expect(panel(page, name, 'Feature map').getByText('UMAP epoch 200 / 200')).toBeVisible({ timeout: 60_000 });
-    expect(await panel(page, name, 'Curves').locator('path.recharts-line-curve').count()).toBeGreaterThanOrEqual(5);
+    // Per-step charts redraw at most once a second (CurvesPanel's throttle): wait for that redraw, then count.
+    await expect.poll(() => panel(page, name, 'Curves').locator('path.recharts-line-curve').count()).toBeGreaterThanOrEqual(5);
   }
   // The settings in the URL are the run's.
   expect(page.url()).toContain('classes=2');
