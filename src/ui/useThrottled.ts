@@ -25,3 +25,17 @@ export function useThrottled<T>(value: T, interval: number): T {
   }, [value, shown, interval]);
   return shown;
 }
+
+/**
+ * `value`, shown `delay` ms after it changes (at once when delay ≤ 0). Panels that all change at an epoch's
+ * end take different delays so that each redraws in its own main-thread task instead of one long one.
+ */
+export function useDelayed<T>(value: T, delay: number): T {
+  const [shown, setShown] = useState(value);
+  useEffect(() => {
+    if (delay <= 0 || Object.is(value, shown)) return;
+    const timer = setTimeout(() => setShown(value), delay);
+    return () => clearTimeout(timer);
+  }, [value, shown, delay]);
+  return delay <= 0 ? value : shown;
+}

@@ -12,7 +12,8 @@ import {
   keepScreenshot,
   openLab,
   panel,
-  pathsWithData,
+  chartLines,
+  drawnLines,
   readLongTasks,
   readPageTime,
   recordLongTasks,
@@ -62,9 +63,9 @@ async function expectPanelsDrawn(page: Page, classNames: string[]): Promise<void
     expect(values.length, `${run}: numbers`).toBeGreaterThanOrEqual(5);
     for (const v of values) expect(v, `${run}: every number is finite`).toMatch(NUMBER);
 
-    const curves = await pathsWithData(panel(page, run, 'Curves'), 'path.recharts-line-curve');
+    const curves = await chartLines(panel(page, run, 'Curves'));
     // Loss (3 lines) and s / d (2 lines) have a point per step.
-    expect(curves.length, `${run}: curves with data`).toBeGreaterThanOrEqual(5);
+    expect(drawnLines(curves).length, `${run}: curves drawn: ${JSON.stringify(curves)}`).toBeGreaterThanOrEqual(5);
 
     await expectDrawn(panel(page, run, 'Class similarity').locator('canvas'), `${run}: class similarity`);
     await expectDrawn(panel(page, run, 'Sample similarity').locator('canvas'), `${run}: sample similarity`);
@@ -72,8 +73,8 @@ async function expectPanelsDrawn(page: Page, classNames: string[]): Promise<void
     const legend = panel(page, run, 'Feature map').getByRole('list', { name: 'Class colours' });
     await expect(legend).toHaveText(new RegExp(classNames.join('.*')));
 
-    const histogram = await pathsWithData(panel(page, run, 'Cosine histogram'), 'path.recharts-area-area');
-    expect(histogram.length, `${run}: histogram areas`).toBe(2);
+    const histogram = await chartLines(panel(page, run, 'Cosine histogram'));
+    expect(drawnLines(histogram).length, `${run}: histogram areas: ${JSON.stringify(histogram)}`).toBe(2);
   }
 }
 

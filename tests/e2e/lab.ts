@@ -87,6 +87,40 @@ export async function expectDrawn(canvas: Locator, what: string, minShare = 0.01
   expect(colours, `${what}: colours`).toBeGreaterThan(1);
 }
 
+/** One series of a canvas line chart: the points its legend says it has, and its colour's pixels on the canvas. */
+export interface ChartLine {
+  series: string;
+  points: number;
+  pixels: number;
+}
+
+/**
+ * The series of every canvas line chart (figure.chart) that is or is inside `root`, each with its point count and
+ * the canvas pixels in its colour (anti-aliased edges included): a line is drawn when both are real.
+ */
+export async function chartLines(root: Locator): Promise<ChartLine[]> {
+  const perFigure = await root.evaluate((element) =>
+    (element.matches('figure.chart') ? [element] : Array.from(element.querySelectorAll('figure.chart'))).map((figure) => {
+      const canvas = figure.querySelector('canvas') as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      return Array.from(figure.querySelectorAll<HTMLElement>('.chart-legend li')).map((item) => {
+        const hex = item.dataset.color ?? '';
+        const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+        let pixels = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] < 128) continue;
+          if (Math.abs(data[i] - rgb[0]) <= 12 && Math.abs(data[i + 1] - rgb[1]) <= 12 && Math.abs(data[i + 2] - rgb[2]) <= 12) pixels++;
+        }
+        return { series: item.dataset.series ?? '', points: Number(item.dataset.points), pixels };
+      });
+    }),
+  );
+  return perFigure.flat();
+}
+
+/** The lines among `lines` that join at least two points and show on their canvas. */
+export const drawnLines = (lines: ChartLine[]): ChartLine[] => lines.filter((l) => l.points >= 2 && l.pixels >= 10);
+
 /** The `d` attributes of the SVG paths matching `selector` inside `root` that draw at least two points. */
 export async function pathsWithData(root: Locator, selector: string): Promise<string[]> {
   const all = await root.locator(selector).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('d') ?? ''));

@@ -1,10 +1,14 @@
-// Same-class and different-class pairwise cosines of the embedded sample, overlaid as step areas (recharts),
-// each as a fraction of its own pairs.
+// Same-class and different-class pairwise cosines of the embedded sample, overlaid as filled steps on the
+// canvas line chart, each as a fraction of its own pairs.
 import { memo, useMemo } from 'react';
-import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber, formatTick } from '../lib/format';
+import { formatNumber } from '../lib/format';
 import type { CosineHistogram as Histogram } from '../../core/eval/histogram';
 import { SERIES_COLORS } from '../runStyle';
+import { MetricChart, type ChartMark } from './MetricChart';
+
+const ZERO: ChartMark[] = [{ x: 0, label: '' }];
+const formatCosine = (x: number) => `≈ ${x.toFixed(2)}`;
+const formatShare = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}% of pairs` : '–');
 
 /** Memoised: its histogram changes once per epoch, while the page re-renders on every step. */
 export const CosineHistogram = memo(function CosineHistogram({ histogram, height = 170 }: { histogram?: Histogram; height?: number }) {
@@ -15,25 +19,26 @@ export const CosineHistogram = memo(function CosineHistogram({ histogram, height
         : [],
     [histogram],
   );
+  const top = useMemo(() => Math.max(0.01, ...data.map((d) => Math.max(d.same, d.different))) * 1.05, [data]);
   if (!histogram) return <p className="empty">Appears after the first epoch.</p>;
   return (
-    <figure className="chart" aria-label={`Cosine histogram: same-class mean ${formatNumber(histogram.sameMean)}, different-class mean ${formatNumber(histogram.differentMean)}`}>
-      <ResponsiveContainer width="100%" height={height}>
-        <AreaChart data={data} margin={{ top: 4, right: 12, bottom: 0, left: -12 }}>
-          <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
-          <XAxis dataKey="x" type="number" domain={[-1, 1]} ticks={[-1, -0.5, 0, 0.5, 1]} tick={{ fontSize: 11 }} height={24} />
-          <YAxis tick={{ fontSize: 11 }} width={44} tickFormatter={formatTick} />
-          <Tooltip
-            formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}% of pairs` : String(v))}
-            labelFormatter={(x) => `cosine ≈ ${typeof x === 'number' ? x.toFixed(2) : x}`}
-            contentStyle={{ fontSize: 12 }}
-          />
-          <Legend wrapperStyle={{ fontSize: 11 }} iconSize={10} itemSorter={null} />
-          <ReferenceLine x={0} stroke="#94a3b8" />
-          <Area type="step" dataKey="same" name={`same class (${histogram.sameCount} pairs)`} stroke={SERIES_COLORS.same} fill={SERIES_COLORS.same} fillOpacity={0.3} isAnimationActive={false} />
-          <Area type="step" dataKey="different" name={`different class (${histogram.differentCount} pairs)`} stroke={SERIES_COLORS.different} fill={SERIES_COLORS.different} fillOpacity={0.25} isAnimationActive={false} />
-        </AreaChart>
-      </ResponsiveContainer>
-    </figure>
+    <MetricChart
+      title=""
+      label={`Cosine histogram: same-class mean ${formatNumber(histogram.sameMean)}, different-class mean ${formatNumber(histogram.differentMean)}`}
+      data={data}
+      xKey="x"
+      xLabel="cosine"
+      xMax={1}
+      xDomain={[-1, 1]}
+      yDomain={[0, top]}
+      marks={ZERO}
+      height={height}
+      formatX={formatCosine}
+      formatValue={formatShare}
+      series={[
+        { key: 'same', name: `same class (${histogram.sameCount} pairs)`, color: SERIES_COLORS.same, fill: 0.3, step: true },
+        { key: 'different', name: `different class (${histogram.differentCount} pairs)`, color: SERIES_COLORS.different, fill: 0.25, step: true },
+      ]}
+    />
   );
 });

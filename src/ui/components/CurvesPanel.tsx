@@ -11,10 +11,10 @@ import { MetricChart, type ChartMark } from './MetricChart';
 export const MAX_CHART_POINTS = 300;
 
 /**
- * The per-step charts redraw at most this often: each recharts redraw is a main-thread task of tens of ms,
- * and at several steps per second redrawing on every step kept the page busy (long tasks >50 ms each step).
+ * The per-step charts redraw at most this often. They are canvas charts (a few ms each; as recharts SVG each
+ * redraw took 50-150 ms of main thread); the throttle keeps fast steps from redrawing them every frame.
  */
-export const CHART_REFRESH_MS = 1000;
+export const CHART_REFRESH_MS = 250;
 
 const STEP_KEYS: Array<keyof StepPoint> = ['step', 'total', 'ce', 'opl', 's', 'd', 'accuracy'];
 

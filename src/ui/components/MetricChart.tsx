@@ -1,14 +1,21 @@
-// One small line chart (recharts) of already-thinned points, with vertical lines where the loss weights changed.
-// Memoised: a chart whose points did not change (accuracy, between epochs) skips the page's per-step render.
-import { memo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber, formatTick } from '../lib/format';
+// One small line chart of already-thinned points, drawn on a canvas (src/ui/lib/lineChart.ts), with vertical
+// lines where the loss weights changed, an HTML legend and the values under the pointer. Memoised: a chart
+// whose points did not change (accuracy, between epochs) skips the page's per-step render.
+import { memo, useEffect, useRef, useState } from 'react';
+import { formatNumber } from '../lib/format';
+import { drawChart, nearestRow, plotArea, pointCount, valueAt, xAtPixel, type LineChartSpec, type ValueFormat } from '../lib/lineChart';
+import { pointerInCanvas, useCanvas } from '../useCanvas';
+import { HoverCard } from './HoverCard';
 
 export interface ChartSeries {
   key: string;
   name: string;
   color: string;
   dashed?: boolean;
+  /** Filled down to 0 at this opacity. */
+  fill?: number;
+  /** Steps between points (bins). */
+  step?: boolean;
 }
 
 export interface ChartMark {
@@ -21,54 +28,99 @@ interface Props {
   data: readonly object[];
   xKey: string;
   xLabel: string;
+  /** The x axis runs from 0 to xMax, unless xDomain is given. */
   xMax: number;
+  xDomain?: [number, number];
   series: ChartSeries[];
   yDomain: [number, number];
   marks?: ChartMark[];
   height?: number;
+  /** The figure's accessible name; `${title} chart` by default. */
+  label?: string;
+  /** How the hover card writes x and the series' values. */
+  formatX?: ValueFormat;
+  formatValue?: ValueFormat;
 }
 
-function MetricChartView({ title, data, xKey, xLabel, xMax, series, yDomain, marks = [], height = 150 }: Props) {
+const defaultFormatX: ValueFormat = (x) => formatNumber(x, Number.isInteger(x) ? 0 : 1);
+const defaultFormatValue: ValueFormat = (v) => formatNumber(v, 3);
+
+const NO_MARKS: ChartMark[] = [];
+
+/** The element's width in CSS pixels, following resizes. */
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    setWidth(element.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
+function MetricChartView(props: Props) {
+  const { title, data, xKey, xLabel, xMax, series, yDomain, marks = NO_MARKS, height = 150, label } = props;
+  const { formatX = defaultFormatX, formatValue = defaultFormatValue } = props;
+  const xDomain = props.xDomain ?? [0, Math.max(xMax, 1)];
+  const figure = useRef<HTMLElement>(null);
+  const width = useWidth(figure);
+  const [hover, setHover] = useState<{ row: number; left: number; top: number } | null>(null);
+  const spec: LineChartSpec = { rows: data, xKey, xLabel, xDomain, yDomain, series, marks };
+  const hoverRow = hover !== null && hover.row < data.length ? hover.row : null;
+  const canvas = useCanvas(
+    (ctx, w, h) => drawChart(ctx, spec, w, h, hoverRow, getComputedStyle(ctx.canvas).fontFamily || 'sans-serif'),
+    width,
+    height,
+    [data, xKey, xLabel, JSON.stringify([xDomain, series, yDomain, marks]), hoverRow],
+  );
+
+  const onMove = (event: React.PointerEvent<HTMLCanvasElement>) => {
+    const p = pointerInCanvas(event, width, height);
+    const plot = plotArea(spec, width, height);
+    const row = nearestRow(data, xKey, xAtPixel(spec, plot, p.x));
+    setHover(row < 0 ? null : { row, left: p.left, top: p.top });
+  };
+  const hovered = hoverRow === null ? null : data[hoverRow];
+  const hoveredX = hovered ? valueAt(hovered, xKey) : null;
+
   return (
-    <figure className="chart" aria-label={`${title} chart`}>
-      <figcaption>{title}</figcaption>
-      <ResponsiveContainer width="100%" height={height}>
-        <LineChart data={data as object[]} margin={{ top: 4, right: 12, bottom: 0, left: -12 }}>
-          <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
-          <XAxis
-            dataKey={xKey}
-            type="number"
-            domain={[0, Math.max(xMax, 1)]}
-            allowDecimals={false}
-            tick={{ fontSize: 11 }}
-            label={{ value: xLabel, position: 'insideBottomRight', offset: -2, fontSize: 11 }}
-            height={28}
-          />
-          <YAxis domain={yDomain} tick={{ fontSize: 11 }} tickFormatter={formatTick} width={44} allowDataOverflow />
-          <Tooltip
-            formatter={(value) => (typeof value === 'number' ? formatNumber(value, 3) : String(value))}
-            labelFormatter={(x) => `${xLabel} ${typeof x === 'number' ? formatNumber(x, Number.isInteger(x) ? 0 : 1) : x}`}
-            contentStyle={{ fontSize: 12 }}
-          />
-          <Legend wrapperStyle={{ fontSize: 11 }} iconSize={10} itemSorter={null} />
-          {marks.map((m) => (
-            <ReferenceLine key={`${m.x}-${m.label}`} x={m.x} stroke="#64748b" strokeDasharray="4 3" label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: '#475569' }} />
-          ))}
-          {series.map((s) => (
-            <Line
-              key={s.key}
-              dataKey={s.key}
-              name={s.name}
-              stroke={s.color}
-              strokeWidth={1.6}
-              strokeDasharray={s.dashed ? '5 3' : undefined}
-              dot={data.length < 20}
-              isAnimationActive={false}
-              connectNulls
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+    <figure className="chart" aria-label={label ?? `${title} chart`} ref={figure}>
+      {title && <figcaption>{title}</figcaption>}
+      <div className="chart-plot">
+        <canvas
+          ref={canvas}
+          className="line-chart"
+          style={{ width: '100%', height }}
+          role="img"
+          aria-label={`${title}: ${series.map((s) => s.name).join(', ')} against ${xLabel}`}
+          onPointerMove={onMove}
+          onPointerLeave={() => setHover(null)}
+        />
+        {hover && hovered && (
+          <HoverCard left={hover.left} top={hover.top}>
+            <div>
+              {xLabel} {hoveredX === null ? '–' : formatX(hoveredX)}
+            </div>
+            {series.map((s) => (
+              <div key={s.key}>
+                <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
+                {s.name}: {formatValue(valueAt(hovered, s.key) ?? Number.NaN)}
+              </div>
+            ))}
+          </HoverCard>
+        )}
+      </div>
+      <ul className="chart-legend" aria-label={`${title} legend`}>
+        {series.map((s) => (
+          <li key={s.key} data-series={s.key} data-color={s.color} data-points={pointCount(data, s.key)}>
+            <span className={s.dashed ? 'swatch swatch-dashed' : 'swatch'} style={s.dashed ? { borderColor: s.color } : { background: s.color }} aria-hidden="true" />
+            {s.name}
+          </li>
+        ))}
+      </ul>
     </figure>
   );
 }
@@ -82,7 +134,10 @@ function sameChart(a: Props, b: Props): boolean {
     a.xLabel === b.xLabel &&
     a.xMax === b.xMax &&
     a.height === b.height &&
-    JSON.stringify([a.series, a.yDomain, a.marks ?? []]) === JSON.stringify([b.series, b.yDomain, b.marks ?? []])
+    a.label === b.label &&
+    a.formatX === b.formatX &&
+    a.formatValue === b.formatValue &&
+    JSON.stringify([a.xDomain, a.series, a.yDomain, a.marks ?? []]) === JSON.stringify([b.xDomain, b.series, b.yDomain, b.marks ?? []])
   );
 }
 

@@ -5,7 +5,8 @@ import type { SavedRunSummary } from '../../worker/runStore';
 import type { RunHistory } from '../../worker/runHistory';
 import { mergeLines, type Line } from '../lib/compareSeries';
 import { thinByMean } from '../lib/thin';
-import { MetricChart, type ChartSeries } from './MetricChart';
+import { ComparisonChart } from './ComparisonChart';
+import type { ChartSeries } from './MetricChart';
 
 export interface ComparedRun {
   summary: SavedRunSummary;
@@ -45,8 +46,8 @@ export function RunComparison({ compared, onClose }: { compared: ComparedRun[]; 
         </button>
       </header>
       <div className="comparison-charts">
-        <MetricChart title="Test accuracy per epoch" data={accuracy} xKey="x" xLabel="epoch" xMax={epochs} yDomain={[0, 1]} series={series} height={220} />
-        <MetricChart title="d (batch different-class cosine) over training" data={d} xKey="x" xLabel="epoch" xMax={epochs} yDomain={[-0.2, 1]} series={series} height={220} />
+        <ComparisonChart title="Test accuracy per epoch" data={accuracy} xKey="x" xLabel="epoch" xMax={epochs} yDomain={[0, 1]} series={series} />
+        <ComparisonChart title="d (batch different-class cosine) over training" data={d} xKey="x" xLabel="epoch" xMax={epochs} yDomain={[-0.2, 1]} series={series} />
       </div>
     </section>
   );

@@ -13,6 +13,7 @@ import { PanelBoundary } from './PanelBoundary';
 import { PANEL_TITLES, PanelGuide, type PanelId } from './PanelGuide';
 import { PanelPngButton } from './PanelPngButton';
 import { SampleSimilarityMatrix } from './SampleSimilarityMatrix';
+import { useDelayed } from '../useThrottled';
 
 interface Props {
   view: TrainerView;
@@ -20,6 +21,17 @@ interface Props {
 }
 
 const trainsOpl = (run: RunView) => /opl/i.test(run.name);
+
+/**
+ * Spacing of the epoch-end redraws: the class similarity, sample similarity and histogram of each run change
+ * together at an epoch's end; each takes its own slot so that no one main-thread task draws them all.
+ */
+const STAGGER_MS = 40;
+
+/** Renders `children` with `value` as it was `slot` × STAGGER_MS ms ago (the newest value once it settles). */
+function Staggered<T>({ value, slot, children }: { value: T; slot: number; children: (value: T) => ReactNode }) {
+  return <>{children(useDelayed(value, slot * STAGGER_MS))}</>;
+}
 
 /** Loss axis top shared by the runs: the largest value drawn, rounded up to a half. */
 function sharedLossMax(runs: RunView[]): number {
@@ -61,10 +73,22 @@ export function RunGrid({ view, umap }: Props) {
         sdMin={sdMin}
       />
     ),
-    heatmap: (run) => <ClassSimilarityHeatmap matrix={run.report?.classMeanCos} classNames={classNames} />,
-    samples: (_run, r) => <SampleSimilarityMatrix geometry={geometry[r]} classNames={classNames} />,
+    heatmap: (run, r) => (
+      <Staggered value={run.report?.classMeanCos} slot={1 + r}>
+        {(matrix) => <ClassSimilarityHeatmap matrix={matrix} classNames={classNames} />}
+      </Staggered>
+    ),
+    samples: (_run, r) => (
+      <Staggered value={geometry[r]} slot={1 + runs.length + r}>
+        {(g) => <SampleSimilarityMatrix geometry={g} classNames={classNames} />}
+      </Staggered>
+    ),
     umap: (_run, r) => <FeatureMap layout={umap.layouts[r]} error={umap.errors[r]} embedding={view.embedding} classNames={classNames} />,
-    histogram: (_run, r) => <CosineHistogram histogram={geometry[r]?.histogram} />,
+    histogram: (_run, r) => (
+      <Staggered value={geometry[r]?.histogram} slot={1 + 2 * runs.length + r}>
+        {(h) => <CosineHistogram histogram={h} />}
+      </Staggered>
+    ),
   };
 
   if (runs.length === 0) {

@@ -1,6 +1,6 @@
-// Draws a panel as it shows on screen into one PNG: its canvases copied as they are, its recharts SVGs
-// serialised and drawn as images, its HTML text (legends, captions) written, each at its place in the panel,
-// on white, under the panel's title.
+// Draws a panel as it shows on screen into one PNG: its canvases (the line charts too) copied as they are, its
+// recharts SVGs serialised and drawn as images, its HTML text (legends, captions) written, each at its place in
+// the panel, on white, under the panel's title.
 
 const TITLE_PX = 18;
 
@@ -41,8 +41,11 @@ function drawHtmlText(ctx: CanvasRenderingContext2D, panel: HTMLElement, box: DO
   // Swatches before legend labels are empty coloured boxes.
   for (const swatch of Array.from(panel.querySelectorAll<HTMLElement>('.swatch'))) {
     const r = swatch.getBoundingClientRect();
-    ctx.fillStyle = getComputedStyle(swatch).backgroundColor;
-    ctx.fillRect(r.left - box.left, r.top - box.top + top, r.width, r.height);
+    const style = getComputedStyle(swatch);
+    // A dashed line's swatch is its top border alone.
+    const dashed = style.borderTopStyle === 'dashed';
+    ctx.fillStyle = dashed ? style.borderTopColor : style.backgroundColor;
+    ctx.fillRect(r.left - box.left, r.top - box.top + top, r.width, dashed ? parseFloat(style.borderTopWidth) || 2 : r.height);
   }
 }
 
