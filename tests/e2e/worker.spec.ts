@@ -73,6 +73,10 @@ test('trains the same tiny run on WASM (two epochs), and UMAP lays out its featu
   await openHarness(page);
   const { stepsPerSecond } = await trainTiny(page, 'wasm', 2);
   note(testInfo, 'wasm steps/s', stepsPerSecond.map((s) => s.toFixed(3)).join(', '));
+  // The page is cross-origin isolated, so tfjs runs its threaded build; our kernels load into its shared memory.
+  const [backend] = await messages(page, 'backend');
+  expect((backend.adapterInfo as { description: string }).description).toMatch(/^SIMD, threaded build, \d+ threads?, our kernels$/);
+  expect(backend.adapter).toContain('our kernels');
 
   const layouts = await page.evaluate(() => window.harness.fitLatestEmbedding(7, 50, 3));
   expect(layouts.every((l) => l.type === 'layout' && l.id === 7)).toBe(true);
