@@ -45,32 +45,38 @@ setWasmPaths({
 registerWasmTrainingKernels();
 
 /**
- * The wasm build the worker uses unless an init asks otherwise: tfjs's threaded build where the page allows it,
- * with our kernels. Measured in headless Chromium on 2 cores (tests/e2e/bench.spec.ts), our kernels train ~1.5-2x
- * faster than the stock routes of either build, and the threaded build ties the single-threaded one there while it
- * can give XNNPACK's remaining ops more threads on larger machines.
+ * The wasm build the worker uses unless an init asks otherwise: our kernels, in tfjs's threaded build where the page
+ * allows it and tfjs would give that build 2 threads or more (it takes half the logical cores), else in its
+ * single-threaded build. Timed in headless Chromium on 2 logical cores (tests/e2e/bench.spec.ts): our kernels train
+ * ~1.5-2x faster than the stock routes; the threaded build, which gets 1 thread there, was no faster than the
+ * single-threaded one (a little slower at batch 64), so it is only used where it has threads to offer.
  */
-export const DEFAULT_WASM_OPTIONS: Required<WasmOptions> = { threads: true, ourKernels: true };
+export const DEFAULT_WASM_OPTIONS: WasmOptions = { ourKernels: true };
 
-/** The options in force; those of the build are fixed once the wasm backend has started. */
-let wasmOptions: Required<WasmOptions> = { ...DEFAULT_WASM_OPTIONS };
+/** The options in force (threads unset: decided by the machine); the build is fixed once the wasm backend has started. */
+let wasmOptions: WasmOptions = { ...DEFAULT_WASM_OPTIONS };
 /** Whether tfjs found wasm threads usable here, read before the first override. */
 let threadSupport: boolean | undefined;
 
+/** tfjs's threaded build runs XNNPACK on half the logical cores: below 4 that is one thread, no gain. */
+const threadsWorthIt = () => (self.navigator?.hardwareConcurrency ?? 1) >= 4;
+
 /**
  * Apply `options` (what they omit stays as it is, the defaults at first) to the wasm backend; the worker calls this
- * on every init. Before the backend starts they choose tfjs's threaded or single-threaded build; our kernels can be
- * turned on or off at any time.
+ * on every session. Before the backend starts they choose tfjs's threaded or single-threaded build; our kernels
+ * can be turned on or off at any time.
  * @throws Error when they ask for another build than the one already running.
  */
 export async function configureWasm(options: WasmOptions = {}): Promise<void> {
   const next = { ...wasmOptions, ...options };
-  if (started.has('wasm') && next.threads !== wasmOptions.threads) {
-    throw new Error(`the wasm backend already runs the ${wasmOptions.threads ? 'threaded' : 'single-threaded'} build; reload the page to change it`);
+  threadSupport ??= (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
+  const threaded = (next.threads ?? threadsWorthIt()) && threadSupport;
+  if (started.has('wasm')) {
+    const running = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
+    if (threaded !== running) throw new Error(`the wasm backend already runs the ${running ? 'threaded' : 'single-threaded'} build; reload the page to change it`);
   }
-  threadSupport ??= await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') as boolean;
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', next.threads && threadSupport);
-  tf.env().set(SIMD_FLAG, next.ourKernels);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
+  tf.env().set(SIMD_FLAG, next.ourKernels ?? true);
   wasmOptions = next;
 }
 

@@ -116,7 +116,7 @@ export type Phase = 'idle' | 'loading-data' | 'selecting-backend' | 'ready' | 'r
  * defaults). Fixed once the wasm backend has started in that worker.
  */
 export interface WasmOptions {
-  /** tfjs's threaded build where the page is cross-origin isolated; false forces its single-threaded build. */
+  /** true: tfjs's threaded build where the page is cross-origin isolated; false: its single-threaded build; unset: threaded where tfjs would give it 2+ threads. */
   threads?: boolean;
   /** Our SIMD training kernels (src/core/backends/simd); false leaves the XNNPACK and JS routes. */
   ourKernels?: boolean;

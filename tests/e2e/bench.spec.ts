@@ -52,6 +52,7 @@ for (const { name, settings } of WEBGPU_CASES) {
   });
 }
 
+// Each build set explicitly: the default depends on the machine's core count.
 const WASM_BUILDS: Array<{ name: string; wasm: Required<WasmOptions> }> = [
   { name: 'threaded + our kernels', wasm: { threads: true, ourKernels: true } },
   { name: 'single-threaded + our kernels', wasm: { threads: false, ourKernels: true } },
