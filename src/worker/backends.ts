@@ -7,8 +7,10 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../core/backends/wasmKernels';
-import type { AdapterInfo, BackendChoice, BackendMeasurement, BackendName, MemorySnapshot } from './protocol';
+import { isSharedMemory, SIMD_FLAG, simdKernelsFor, wasmMemoryOf } from '../core/backends/wasmSimd';
+import type { AdapterInfo, BackendChoice, BackendMeasurement, BackendName, MemorySnapshot, WasmOptions } from './protocol';
 
 /** Preference order of 'auto', and the order fallbacks walk. */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
@@ -41,6 +43,42 @@ setWasmPaths({
 });
 // Before the wasm backend initialises, so our kernels (and the stock kernel's setupFunc we keep) exist then.
 registerWasmTrainingKernels();
+
+/**
+ * The wasm build the worker uses unless an init asks otherwise: our kernels, in tfjs's threaded build where the page
+ * allows it and tfjs would give that build 2 threads or more (it takes half the logical cores), else in its
+ * single-threaded build. Timed in headless Chromium on 2 logical cores (tests/e2e/bench.spec.ts): our kernels train
+ * ~1.5-2x faster than the stock routes; the threaded build, which gets 1 thread there, was no faster than the
+ * single-threaded one (a little slower at batch 64), so it is only used where it has threads to offer.
+ */
+export const DEFAULT_WASM_OPTIONS: WasmOptions = { ourKernels: true };
+
+/** The options in force (threads unset: decided by the machine); the build is fixed once the wasm backend has started. */
+let wasmOptions: WasmOptions = { ...DEFAULT_WASM_OPTIONS };
+/** Whether tfjs found wasm threads usable here, read before the first override. */
+let threadSupport: boolean | undefined;
+
+/** tfjs's threaded build runs XNNPACK on half the logical cores: below 4 that is one thread, no gain. */
+const threadsWorthIt = () => (self.navigator?.hardwareConcurrency ?? 1) >= 4;
+
+/**
+ * Apply `options` (what they omit stays as it is, the defaults at first) to the wasm backend; the worker calls this
+ * on every session. Before the backend starts they choose tfjs's threaded or single-threaded build; our kernels
+ * can be turned on or off at any time.
+ * @throws Error when they ask for another build than the one already running.
+ */
+export async function configureWasm(options: WasmOptions = {}): Promise<void> {
+  const next = { ...wasmOptions, ...options };
+  threadSupport ??= (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
+  const threaded = (next.threads ?? threadsWorthIt()) && threadSupport;
+  if (started.has('wasm')) {
+    const running = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
+    if (threaded !== running) throw new Error(`the wasm backend already runs the ${running ? 'threaded' : 'single-threaded'} build; reload the page to change it`);
+  }
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
+  tf.env().set(SIMD_FLAG, next.ourKernels ?? true);
+  wasmOptions = next;
+}
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
 
@@ -130,9 +168,14 @@ async function startBackend(name: BackendName): Promise<ActiveBackend> {
     const adapter = describeWebGlRenderer();
     return { name, adapter, software: adapter?.software ?? false };
   }
+  const backend = tf.backend() as BackendWasm;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  // The threaded build's memory is shared; it may still run one thread (tfjs gives it half the logical cores).
+  const memory = wasmMemoryOf(backend);
+  const threaded = memory != null && isSharedMemory(memory);
   const threads = getThreadsCount();
-  const build = `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  const ours = simdKernelsFor(backend) != null;
+  const build = [simd ? 'SIMD' : 'no SIMD', threaded && 'threaded build', `${threads} thread${threads === 1 ? '' : 's'}`, ours && 'our kernels'].filter(Boolean).join(', ');
   return { name, adapter: { vendor: '', architecture: '', description: build, software: false, label: `the CPU (${build})` }, software: false };
 }
 

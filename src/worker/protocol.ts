@@ -111,9 +111,21 @@ export type AttackExampleView = AttackExample & { clean: Uint8Array };
 
 export type Phase = 'idle' | 'loading-data' | 'selecting-backend' | 'ready' | 'running' | 'paused' | 'done' | 'failed';
 
+/**
+ * How the training worker builds tfjs's wasm backend, for benchmarks and tests (the page sends none and gets the
+ * defaults). Fixed once the wasm backend has started in that worker.
+ */
+export interface WasmOptions {
+  /** true: tfjs's threaded build where the page is cross-origin isolated; false: its single-threaded build; unset: threaded where tfjs would give it 2+ threads. */
+  threads?: boolean;
+  /** Our SIMD training kernels (src/core/backends/simd); false leaves the XNNPACK and JS routes. */
+  ourKernels?: boolean;
+}
+
 /** Messages from the page to the training worker. */
 export type ToTrainer =
-  | { type: 'init'; settings: LabSettings }
+  /** `wasm` applies from this init on (what it omits stays as it was); the build cannot change once the wasm backend has started. */
+  | { type: 'init'; settings: LabSettings; wasm?: WasmOptions }
   | { type: 'start' }
   | { type: 'pause' }
   | { type: 'step' }

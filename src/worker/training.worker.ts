@@ -3,7 +3,7 @@
 // ./protocol; every failure becomes an `error` message and the phase 'failed', never silence. Sessions are saved
 // as they train (./runSaver): a checkpoint every epoch, which a NaN, a lost device or a reload resumes from.
 import type { StepReport, Trainer } from '../core/trainer';
-import { activateBackend, listCandidates, markBroken, readMemory, selectBackend, type ActiveBackend } from './backends';
+import { activateBackend, configureWasm, listCandidates, markBroken, readMemory, selectBackend, type ActiveBackend } from './backends';
 import { readDroppedData } from './droppedData';
 import { describeOutOfMemory, isOutOfMemory } from './faults';
 import { describeDataMismatch, type SavedRun } from '../core/io/runFile';
@@ -185,6 +185,7 @@ async function openSession(settings: LabSettings, id: number, origin?: SessionOr
   const dataMessage = describeData(settings, split, data, shift);
   post(dataMessage);
   setPhase('selecting-backend');
+  await configureWasm(); // the defaults, or what an init asked for, before the wasm backend can start
   // 'auto' measures the backends once per page on a software renderer; later sessions reuse the result.
   const selection = await selectBackend(settings.backend, (name) => measureStepTime(settings, split, name), (detail) => setPhase('selecting-backend', detail));
   if (id !== sessionId) return;
@@ -446,6 +447,7 @@ function handle(message: ToTrainer): void {
       const id = detachSession();
       exclusive(async () => {
         try {
+          if (message.type === 'init' && message.wasm) await configureWasm(message.wasm);
           if (message.type === 'resume') await resumeSession(message.runId, id);
           else await openSession(message.settings, id);
         } catch (err) {

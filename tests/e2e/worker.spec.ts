@@ -73,6 +73,10 @@ test('trains the same tiny run on WASM (two epochs), and UMAP lays out its featu
   await openHarness(page);
   const { stepsPerSecond } = await trainTiny(page, 'wasm', 2);
   note(testInfo, 'wasm steps/s', stepsPerSecond.map((s) => s.toFixed(3)).join(', '));
+  // Our kernels are on by default, in whichever build the machine gets (threaded from 4 logical cores up).
+  const [backend] = await messages(page, 'backend');
+  expect((backend.adapterInfo as { description: string }).description).toMatch(/^SIMD, (threaded build, )?\d+ threads?, our kernels$/);
+  expect(backend.adapter).toContain('our kernels');
 
   const layouts = await page.evaluate(() => window.harness.fitLatestEmbedding(7, 50, 3));
   expect(layouts.every((l) => l.type === 'layout' && l.id === 7)).toBe(true);
@@ -87,6 +91,17 @@ test('trains the same tiny run on WASM (two epochs), and UMAP lays out its featu
   expect(both.filter((m) => m.id === 102).map((m) => m.epoch)).toEqual([10, 20, 30]);
   expect(both.filter((m) => m.id === 101)).toHaveLength(0);
   await page.screenshot({ path: testInfo.outputPath('wasm-tiny.png'), fullPage: true });
+});
+
+test("our kernels also load into tfjs's threaded wasm build (shared memory) and train there", async ({ page }) => {
+  await openHarness(page);
+  await send(page, { type: 'init', settings: { ...TINY, backend: 'wasm', embedCount: 0 }, wasm: { threads: true } });
+  const backend = await waitForMessage(page, 'backend');
+  expect((backend.adapterInfo as { description: string }).description).toMatch(/^SIMD, threaded build, \d+ threads?, our kernels$/);
+  await waitForMessage(page, 'phase', { phase: 'ready' });
+  await send(page, { type: 'step' });
+  const progress = await waitForMessage(page, 'progress');
+  for (const m of progress.metrics as Array<Record<string, number>>) expectFinite(m.total, 'loss after one step');
 });
 
 test('pause, step, setLoss and reset act between steps', async ({ page }, testInfo) => {

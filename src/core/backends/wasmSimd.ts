@@ -1,11 +1,13 @@
 // Loads our WebAssembly SIMD training kernels (simd/trainingKernels.c) into the tfjs `wasm` backend's own
-// memory, so they read and write tensors in place, and wraps them in typed JS functions. Optional by design:
-// where wasm SIMD is missing, or the memory is not reachable (tfjs's multi-threaded build imports a shared
-// memory it does not export), simdKernelsFor returns null and callers use their JS or XNNPACK routes.
+// memory, so they read and write tensors in place, and wraps them in typed JS functions. Two builds of the
+// same code: one for tfjs's single-threaded builds (unshared memory, exported as `asm.memory`), one for its
+// threaded build (a shared memory it creates in JS, kept as `wasmMemory`). Our kernels run on the calling
+// thread only. Optional by design: where wasm SIMD is missing or no memory is reachable, simdKernelsFor
+// returns null and callers use their JS or XNNPACK routes.
 // The tfjs flag OPL_WASM_SIMD (default true) turns them off, for tests and before/after timing.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { env, type TensorInfo } from '@tensorflow/tfjs-core';
-import { TRAINING_KERNELS_WASM } from './simd/trainingKernels.wasm';
+import { TRAINING_KERNELS_SHARED_WASM, TRAINING_KERNELS_WASM } from './simd/trainingKernels.wasm';
 
 /** The C exports; every pointer argument is a byte offset into tfjs's wasm heap. */
 interface Exports {
@@ -68,12 +70,33 @@ env().registerFlag(SIMD_FLAG, () => true);
 
 const bound = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
 
+/** The emscripten module's fields where tfjs's builds keep their memory. */
+interface EmscriptenMemoryFields {
+  /** The module's exports; the single-threaded builds export their memory here. */
+  asm?: { memory?: unknown };
+  /** The threaded build creates its shared memory in JS and keeps it here (also on the pthread workers). */
+  wasmMemory?: unknown;
+}
+
+/** tfjs's wasm memory for `backend`, or null where neither build's field holds one. */
+export function wasmMemoryOf(backend: BackendWasm): WebAssembly.Memory | null {
+  const module = backend.wasm as unknown as EmscriptenMemoryFields;
+  for (const memory of [module.asm?.memory, module.wasmMemory]) {
+    if (memory instanceof WebAssembly.Memory) return memory;
+  }
+  return null;
+}
+
+/** True for the shared memory of a threaded build (false also where SharedArrayBuffer is not defined). */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
 /** The kernels for `backend`, or null where they cannot run (or OPL_WASM_SIMD is false). Cached per wasm memory. */
 export function simdKernelsFor(backend: BackendWasm): SimdKernels | null {
   if (!env().getBool(SIMD_FLAG)) return null;
-  // Emscripten keeps the module's exports under `asm`; the single-threaded build exports its memory.
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
+  const memory = wasmMemoryOf(backend);
+  if (memory == null) return null;
   let kernels = bound.get(memory);
   if (kernels === undefined) {
     kernels = instantiate(backend, memory);
@@ -85,14 +108,20 @@ export function simdKernelsFor(backend: BackendWasm): SimdKernels | null {
 function instantiate(backend: BackendWasm, memory: WebAssembly.Memory): SimdKernels | null {
   let exports: Exports;
   try {
-    // Synchronous compile of a ~24 kB module: fine in Node and in workers, where training runs.
-    const module = new WebAssembly.Module(decodeBase64(TRAINING_KERNELS_WASM));
+    // Synchronous compile of a ~24 kB module: fine in Node and in workers, where training runs. A module
+    // whose import is not shared cannot take a shared memory, nor the other way round.
+    const module = new WebAssembly.Module(decodeBase64(isSharedMemory(memory) ? TRAINING_KERNELS_SHARED_WASM : TRAINING_KERNELS_WASM));
     exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
   } catch {
     return null; // no wasm SIMD here, or a memory the module cannot import
   }
-  const wasm = backend.wasm as unknown as { _malloc(bytes: number): number; _free(ptr: number): void; HEAPU8: Uint8Array };
-  const offset = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+  const wasm = backend.wasm as unknown as { _malloc(bytes: number): number; _free(ptr: number): void };
+  // The byte offset tfjs recorded, not a view's: no heap view to go stale.
+  const offset = (t: TensorInfo) => {
+    const data = backend.dataIdMap.get(t.dataId);
+    if (data == null) throw new Error('wasmSimd: a tensor that is not on this wasm backend');
+    return data.memoryOffset;
+  };
   const offsetOrNull = (t: TensorInfo | null) => (t == null ? 0 : offset(t)); // 0: never a tensor's address
   const channelsOf = (t: TensorInfo) => t.shape[t.shape.length - 1];
   const pixelsOf = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1) / channelsOf(t);
@@ -106,7 +135,10 @@ function instantiate(backend: BackendWasm, memory: WebAssembly.Memory): SimdKern
     const start = (floatBytes + 7) & ~7; // float64s 8-byte aligned
     const base = wasm._malloc(start + 8 * channels * doubles) >>> 0;
     try {
-      const heap = wasm.HEAPU8.buffer; // after malloc, which may have grown (and replaced) it
+      // memory.buffer, read after malloc: a growth replaces the buffer (an unshared one is detached, a shared
+      // one keeps its old length), and emscripten's HEAPU8 of the threaded build can lag behind a growth
+      // made by another thread until emscripten next checks.
+      const heap = memory.buffer;
       const ptrs: number[] = [];
       inputs.forEach((values, i) => {
         const at = base + 4 * channels * i;
@@ -115,7 +147,7 @@ function instantiate(backend: BackendWasm, memory: WebAssembly.Memory): SimdKern
       });
       for (let i = 0; i < doubles; i++) ptrs.push(base + start + 8 * channels * i);
       fn(ptrs);
-      const after = wasm.HEAPU8.buffer;
+      const after = memory.buffer;
       return Array.from({ length: doubles }, (_, i) => new Float64Array(after, base + start + 8 * channels * i, channels).slice());
     } finally {
       wasm._free(base);
