@@ -115,8 +115,12 @@ try {
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-  const status = page.locator('[role=status][data-phase]');
-  await status.and(page.locator('[data-phase=ready]')).waitFor({ timeout: 180_000 });
+  // Read with plain DOM calls: a Playwright locator query is itself a main-thread task of the page.
+  const readPhase = () => page.evaluate(() => document.querySelector<HTMLElement>('[role=status][data-phase]')?.dataset.phase ?? '');
+  for (const deadline = Date.now() + 180_000; (await readPhase()) !== 'ready'; ) {
+    if (Date.now() > deadline) throw new Error(`the page never became ready (phase ${await readPhase()})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
@@ -129,12 +133,12 @@ try {
   const started = Date.now();
   while (Date.now() - started < seconds * 1000) {
     await new Promise((r) => setTimeout(r, 1000));
-    const phase = await status.getAttribute('data-phase');
+    const phase = await readPhase();
     if (phase === 'done' || phase === 'failed') break;
   }
   const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
   const events = await readTrace(cdp);
-  console.log(`status: ${await status.textContent()}`);
+  console.log(`status: ${await page.evaluate(() => document.querySelector('[role=status][data-phase]')?.textContent)}`);
   const shot = option('screenshot', '');
   if (shot) await page.screenshot({ path: shot, fullPage: true });
   await browser.close();

@@ -79,6 +79,7 @@ async function expectPanelsDrawn(page: Page, classNames: string[]): Promise<void
 }
 
 test('WebGPU: the Tiny preset trains both runs through the page, and every panel draws', async ({ page }, testInfo) => {
+  await recordLongTasks(page);
   await openLab(page, '#backend=webgpu');
   const badge = backendBadge(page);
   await expect(badge).toContainText('WebGPU', { timeout: 120_000 });
@@ -86,6 +87,7 @@ test('WebGPU: the Tiny preset trains both runs through the page, and every panel
   await pickTiny(page);
   await expect(page.getByLabel('Backend', { exact: true })).toHaveValue('webgpu');
 
+  const since = await readPageTime(page);
   await page.getByRole('button', { name: 'Train' }).click();
   let paused = false;
   const { stepsPerSecond } = await followRun(page, 'paused', {
@@ -106,9 +108,13 @@ test('WebGPU: the Tiny preset trains both runs through the page, and every panel
   const rest = await followRun(page, 'done');
   await expect(statusLine(page)).toContainText('step 4 / 4');
   await expect(badge).toContainText('WebGPU');
+  await expectUmapSettled(page);
+  // From Train to the settled feature maps (the pause and its screenshot included).
+  const long = await readLongTasks(page, since, await readPageTime(page));
   await expectPanelsDrawn(page, CIFAR10_NAMES.slice(0, 2));
   await expectThumbnailOnHover(page, CIFAR10_NAMES.slice(0, 2));
   await keepScreenshot(page, testInfo, 'webgpu-tiny-done');
+  note(testInfo, 'long tasks, webgpu tiny run', describeLongTasks(long));
   note(testInfo, 'webgpu steps/s (page)', [...stepsPerSecond, ...rest.stepsPerSecond].map((r) => r.toFixed(2)).join(', ') || 'none shown');
 });
 
