@@ -190,6 +190,27 @@ test('a snapshot made by the CLI shows its trained panels at once, labelled with
   }
 });
 
+test('the snapshot clicked while the page still measures its backends shows in full', async ({ page }) => {
+  const run = decodeRunFile(new Uint8Array(readFileSync('public/snapshots/opening-gamma2.oplrun')));
+  // No backend in the URL: on a software adapter the worker first measures each backend (many seconds).
+  await openLab(page, '');
+  await expect(statusLine(page)).toHaveAttribute('data-phase', /loading-data|selecting-backend/);
+  await page.getByRole('button', { name: 'Show finished snapshot' }).click();
+  const banner = page.getByRole('region', { name: 'Trained snapshot' });
+  await expect(banner).toContainText('It trained all its steps', { timeout: 180_000 });
+  await expect(statusLine(page)).toContainText(`step ${run.totalSteps} / ${run.totalSteps}`);
+  const last = run.history.evaluations[run.history.evaluations.length - 1];
+  for (const [r, name] of RUNS.entries()) {
+    const accuracy = panel(page, name, 'Numbers').locator('tbody tr', { hasText: 'Test accuracy' });
+    await expect(accuracy).toContainText(`${Math.round(last.reports[r].accuracy * 100)}%`);
+  }
+  // And it stays so once the measurement is over: nothing replaces it with a fresh session at step 0.
+  await expect(page.getByLabel('Backend in use', { exact: true })).toContainText(/WebGPU|WebGL|WASM/, { timeout: 180_000 });
+  await page.waitForTimeout(3000);
+  await expect(statusLine(page)).toContainText(`step ${run.totalSteps} / ${run.totalSteps}`);
+  await expect(banner).toContainText('It trained all its steps');
+});
+
 test('a run trained on data that is not here shows its panels without training', async ({ page }) => {
   // Train the Tiny preset on the user's own files (real CIFAR-10 with other class names), save it, and open it on a
   // fresh page that only has the prepared data.
