@@ -36,8 +36,15 @@ export const CosineHistogram = memo(function CosineHistogram({ histogram, height
       formatX={formatCosine}
       formatValue={formatShare}
       series={[
-        { key: 'same', name: `same class (${histogram.sameCount} pairs)`, color: SERIES_COLORS.same, fill: 0.3, step: true },
-        { key: 'different', name: `different class (${histogram.differentCount} pairs)`, color: SERIES_COLORS.different, fill: 0.25, step: true },
+        { key: 'same', name: `same class (${histogram.sameCount} pairs)`, shortName: 'same class', color: SERIES_COLORS.same, fill: 0.3, step: true },
+        {
+          key: 'different',
+          name: `different class (${histogram.differentCount} pairs)`,
+          shortName: 'different class',
+          color: SERIES_COLORS.different,
+          fill: 0.25,
+          step: true,
+        },
       ]}
     />
   );

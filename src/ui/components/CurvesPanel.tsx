@@ -32,6 +32,9 @@ interface Props {
   sdMin: number;
 }
 
+/** Thinned points sit at the mean step of their block; the hover card names the nearest whole step. */
+const formatStep = (x: number) => (Number.isInteger(x) ? String(x) : `≈ ${Math.round(x)}`);
+
 function describeMark(m: LossMark): string {
   return `γ ${m.gamma}, λ ${m.lambda}${m.absNegative ? ', |d|' : ''}`;
 }
@@ -51,6 +54,7 @@ export function CurvesPanel({ run, color, trainsOpl, totalSteps, epochs, stepsPe
         xKey="step"
         xLabel="step"
         xMax={totalSteps}
+        formatX={formatStep}
         yDomain={[0, lossMax]}
         marks={marks}
         series={[
@@ -65,6 +69,7 @@ export function CurvesPanel({ run, color, trainsOpl, totalSteps, epochs, stepsPe
         xKey="step"
         xLabel="step"
         xMax={totalSteps}
+        formatX={formatStep}
         yDomain={[sdMin, 1]}
         marks={marks}
         series={[

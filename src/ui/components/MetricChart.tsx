@@ -16,6 +16,8 @@ export interface ChartSeries {
   fill?: number;
   /** Steps between points (bins). */
   step?: boolean;
+  /** The name in the hover card, where `name` is long. */
+  shortName?: string;
 }
 
 export interface ChartMark {
@@ -100,14 +102,14 @@ function MetricChartView(props: Props) {
           onPointerLeave={() => setHover(null)}
         />
         {hover && hovered && (
-          <HoverCard left={hover.left} top={hover.top}>
+          <HoverCard left={hover.left} top={hover.top} before={hover.left > width / 2}>
             <div>
               {xLabel} {hoveredX === null ? '–' : formatX(hoveredX)}
             </div>
             {series.map((s) => (
               <div key={s.key}>
                 <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
-                {s.name}: {formatValue(valueAt(hovered, s.key) ?? Number.NaN)}
+                {s.shortName ?? s.name}: {formatValue(valueAt(hovered, s.key) ?? Number.NaN)}
               </div>
             ))}
           </HoverCard>
