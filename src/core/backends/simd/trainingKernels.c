@@ -8,6 +8,14 @@
 // XNNPACK's own forward conv (~35), with no layout copies: about the bound of 128-bit SIMD without fused
 // multiply-add, where every 4 multiply-adds take a multiply and an add instruction. The batch-norm passes are memory-bound loops
 // that 128-bit SIMD runs ~4x faster than the JS ones in ../wasmBatchNorm.ts.
+// Measured (V8 11.3, x86-64, 1 thread): the gather loop's inner step compiles to 8 mulps + 8 addps on 8 XMM
+// accumulators with 2 broadcasts and 4 loads, i.e. the FP ports are the limit and a larger register tile gains
+// nothing. What does gain is doing fewer multiply-adds: 3x3 stride-1 convs (forward and input gradient) go through
+// Winograd F(2x2, 3x3) below, 2.25x fewer multiply-adds: 55-68 "direct-equivalent" GFLOP/s at 32 and 64 channels,
+// ~45 at 16 (there the transforms and the short 16-long reductions eat most of the gain); a batch-64 ResNet-8 step
+// 171 -> 155 ms (bench, interleaved). Tried and not kept: batch-norm sums walking 16 channels per pixel (4
+// independent add chains instead of 1): the sums passes ran 1.3-2x faster alone, but the step only ~0.8 ms
+// (0.5%) faster: in a step these passes wait on memory, not on add latency.
 //
 // Build: scripts/buildWasmSimd.sh (clang --target=wasm32 -msimd128), which regenerates trainingKernels.wasm.ts.
 #include <wasm_simd128.h>
@@ -333,6 +341,166 @@ void conv2d_input_grad(const float* dy, const float* wt, float* dx, int batch, i
                         wt + (taps ? kh0 * k_w * out_c * in_c + kw0 * out_c * in_c : 0), w_dkh, w_dkw, out_c, in_c,
                         dx_row + iw * in_c, dx_row + (iw + stride_w) * in_c);
           iw += stride_w * (1 + pair);
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3×3 stride-1 "same" convolution by Winograd F(2×2, 3×3) (Lavin & Gray, "Fast Algorithms for
+// Convolutional Neural Networks", 2016): each 2×2 block of outputs (a tile) is
+//   Y = Aᵀ [ Σ_ci (G g Gᵀ)[ci] ⊙ (Bᵀ d B)[ci] ] A
+// over the tile's 4×4 input patch d, with g the 3×3 filter of one (ci, co). The 16 element-wise
+// products summed over ci are 16 small matrix products (one per position ξ of the 4×4 transform),
+// run by gather_pixels: 16 multiply-adds per tile and (ci, co) instead of 36. The transforms are
+// adds (and the filter's halves), which round differently from the direct sum: results agree with it
+// to float rounding, a few ulps of the magnitudes summed.
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+// Tiles are processed a block of tile rows at a time (≥ WINO_TILES tiles, one image), so the block's
+// transformed inputs V[16][tiles][cin] and products M[16][tiles][cout] stay in L1/L2.
+// ---------------------------------------------------------------------------------------------
+
+#define WINO_TILES 16
+
+/** Scratch floats conv3x3_winograd needs for width `in_w` (even), cin and cout: U, then V and M of a block. */
+int conv3x3_winograd_scratch(int in_h, int in_w, int cin, int cout) {
+  int row_tiles = in_w / 2;
+  int rows = row_tiles >= WINO_TILES ? 1 : (WINO_TILES + row_tiles - 1) / row_tiles;
+  if (rows > in_h / 2) rows = in_h / 2;
+  int tiles = rows * row_tiles;
+  return 16 * cin * cout + 16 * tiles * (cin + cout);
+}
+
+/** u[16][cin][cout] = G g Gᵀ for g[kh][kw] = w[tap(kh, kw)·cin·cout + ci·ci_stride + co·co_stride]. */
+static void winograd_filter(const float* w, float* u, int cin, int cout, int ci_stride, int co_stride, int flip) {
+  for (int ci = 0; ci < cin; ci++) {
+    for (int co = 0; co < cout; co++) {
+      float g[3][3], t[4][3];
+      for (int kh = 0; kh < 3; kh++)
+        for (int kw = 0; kw < 3; kw++) {
+          int tap = flip ? (2 - kh) * 3 + (2 - kw) : kh * 3 + kw;
+          g[kh][kw] = w[tap * cin * cout + ci * ci_stride + co * co_stride];
+        }
+      for (int j = 0; j < 3; j++) {
+        t[0][j] = g[0][j];
+        t[1][j] = 0.5f * (g[0][j] + g[1][j] + g[2][j]);
+        t[2][j] = 0.5f * (g[0][j] - g[1][j] + g[2][j]);
+        t[3][j] = g[2][j];
+      }
+      for (int i = 0; i < 4; i++) {
+        float* ui = u + (i * 4) * cin * cout + ci * cout + co;
+        int xi = cin * cout;
+        ui[0] = t[i][0];
+        ui[xi] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
+        ui[2 * xi] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
+        ui[3 * xi] = t[i][2];
+      }
+    }
+  }
+}
+
+/**
+ * y[n][oh][ow][co] = Σ_{kh, kw, ci} x[n][oh + kh − 1][ow + kw − 1][ci] · g[kh][kw][ci][co] (zero padding), with
+ * in_h, in_w even, cin a multiple of 4, and the filter read as in winograd_filter: forward, w[kh][kw][ci][co]
+ * (ci_stride = cout, co_stride = 1, flip = 0); input gradient, the forward filter w[kh][kw][co'][ci'] with
+ * ci_stride = 1, co_stride = cin, flip = 1 (x = dy, y = dx). scratch: conv3x3_winograd_scratch floats.
+ */
+void conv3x3_winograd(const float* x, const float* w, float* y, float* scratch, int batch, int in_h, int in_w, int cin,
+                      int cout, int ci_stride, int co_stride, int flip) {
+  int row_tiles = in_w / 2;
+  int rows = row_tiles >= WINO_TILES ? 1 : (WINO_TILES + row_tiles - 1) / row_tiles;
+  if (rows > in_h / 2) rows = in_h / 2;
+  int max_tiles = rows * row_tiles;
+  float* u = scratch;
+  float* v = u + 16 * cin * cout;
+  float* m = v + 16 * max_tiles * cin;
+  winograd_filter(w, u, cin, cout, ci_stride, co_stride, flip);
+  v128_t zero = wasm_f32x4_splat(0);
+  for (int n = 0; n < batch; n++) {
+    for (int th0 = 0; th0 < in_h / 2; th0 += rows) {
+      int th1 = th0 + rows < in_h / 2 ? th0 + rows : in_h / 2;
+      int tiles = (th1 - th0) * row_tiles;
+      // Input transform: V[ξ][t][ci] = (Bᵀ d B)[ξ] for each tile's 4×4 patch, 4 channels at a time.
+      for (int t = 0; t < tiles; t++) {
+        int ih0 = 2 * (th0 + t / row_tiles) - 1, iw0 = 2 * (t % row_tiles) - 1;
+        int inside = ih0 >= 0 && ih0 + 4 <= in_h && iw0 >= 0 && iw0 + 4 <= in_w;
+        for (int c = 0; c < cin; c += 4) {
+          v128_t d[4][4];
+          const float* x00 = x + ((n * in_h + ih0) * in_w + iw0) * cin + c;  // patch corner (maybe outside)
+          if (inside) {
+            for (int i = 0; i < 4; i++)
+              for (int j = 0; j < 4; j++) d[i][j] = wasm_v128_load(x00 + (i * in_w + j) * cin);
+          } else {
+            for (int i = 0; i < 4; i++) {
+              int ih = ih0 + i;
+              for (int j = 0; j < 4; j++) {
+                int iw = iw0 + j;
+                d[i][j] = ih >= 0 && ih < in_h && iw >= 0 && iw < in_w ? wasm_v128_load(x00 + (i * in_w + j) * cin) : zero;
+              }
+            }
+          }
+          for (int j = 0; j < 4; j++) {
+            v128_t d0 = d[0][j], d1 = d[1][j], d2 = d[2][j], d3 = d[3][j];
+            d[0][j] = wasm_f32x4_sub(d0, d2);
+            d[1][j] = wasm_f32x4_add(d1, d2);
+            d[2][j] = wasm_f32x4_sub(d2, d1);
+            d[3][j] = wasm_f32x4_sub(d1, d3);
+          }
+          float* vt = v + t * cin + c;
+          int xi = max_tiles * cin;
+          for (int i = 0; i < 4; i++) {
+            v128_t t0 = d[i][0], t1 = d[i][1], t2 = d[i][2], t3 = d[i][3];
+            wasm_v128_store(vt + (4 * i + 0) * xi, wasm_f32x4_sub(t0, t2));
+            wasm_v128_store(vt + (4 * i + 1) * xi, wasm_f32x4_add(t1, t2));
+            wasm_v128_store(vt + (4 * i + 2) * xi, wasm_f32x4_sub(t2, t1));
+            wasm_v128_store(vt + (4 * i + 3) * xi, wasm_f32x4_sub(t1, t3));
+          }
+        }
+      }
+      // M[ξ][t][co] = Σ_ci V[ξ][t][ci] · U[ξ][ci][co], two tiles at a time.
+      for (int xi = 0; xi < 16; xi++) {
+        const float* vx = v + xi * max_tiles * cin;
+        const float* ux = u + xi * cin * cout;
+        float* mx = m + xi * max_tiles * cout;
+        for (int t = 0; t < tiles; t += 2) {
+          int pair = t + 1 < tiles;
+          gather_pixels(pair, vx, t * cin, (t + 1) * cin, 1, 0, 1, 0, ux, 0, 0, cin, cout, mx + t * cout,
+                        mx + (t + 1) * cout);
+        }
+      }
+      // Output transform: the tile's 2×2 outputs Aᵀ M A.
+      for (int t = 0; t < tiles; t++) {
+        int oh = 2 * (th0 + t / row_tiles), ow = 2 * (t % row_tiles);
+        float* y00 = y + ((n * in_h + oh) * in_w + ow) * cout;
+        float* y10 = y00 + in_w * cout;
+        const float* mt = m + t * cout;
+        int xi = max_tiles * cout;
+        int o = 0;
+        for (; o + 4 <= cout; o += 4) {
+          v128_t r0[4], r1[4];
+          for (int j = 0; j < 4; j++) {
+            v128_t m0 = wasm_v128_load(mt + (0 + j) * xi + o), m1 = wasm_v128_load(mt + (4 + j) * xi + o);
+            v128_t m2 = wasm_v128_load(mt + (8 + j) * xi + o), m3 = wasm_v128_load(mt + (12 + j) * xi + o);
+            r0[j] = wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2);
+            r1[j] = wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3);
+          }
+          wasm_v128_store(y00 + o, wasm_f32x4_add(wasm_f32x4_add(r0[0], r0[1]), r0[2]));
+          wasm_v128_store(y00 + cout + o, wasm_f32x4_sub(wasm_f32x4_sub(r0[1], r0[2]), r0[3]));
+          wasm_v128_store(y10 + o, wasm_f32x4_add(wasm_f32x4_add(r1[0], r1[1]), r1[2]));
+          wasm_v128_store(y10 + cout + o, wasm_f32x4_sub(wasm_f32x4_sub(r1[1], r1[2]), r1[3]));
+        }
+        for (; o < cout; o++) {
+          float r0[4], r1[4];
+          for (int j = 0; j < 4; j++) {
+            float m0 = mt[j * xi + o], m1 = mt[(4 + j) * xi + o], m2 = mt[(8 + j) * xi + o], m3 = mt[(12 + j) * xi + o];
+            r0[j] = m0 + m1 + m2;
+            r1[j] = m1 - m2 - m3;
+          }
+          y00[o] = r0[0] + r0[1] + r0[2];
+          y00[cout + o] = r0[1] - r0[2] - r0[3];
+          y10[o] = r1[0] + r1[1] + r1[2];
+          y10[cout + o] = r1[1] - r1[2] - r1[3];
         }
       }
     }
