@@ -16,6 +16,8 @@ interface Exports {
   conv2d_input_grad(dy: number, wt: number, dx: number, ...dims: number[]): void;
   conv3x3_winograd(x: number, w: number, y: number, scratch: number, ...dims: number[]): void;
   conv3x3_winograd_scratch(inHeight: number, inWidth: number, cin: number, cout: number): number;
+  conv3x3_winograd_filter_grad(x: number, dy: number, dw: number, scratch: number, ...dims: number[]): void;
+  conv3x3_winograd_filter_grad_scratch(inHeight: number, inWidth: number, cin: number, cout: number): number;
   bn_sums(x: number, pixels: number, channels: number, shift: number, sum: number, sumSq: number): void;
   bn_normalize(x: number, r: number, y: number, pixels: number, channels: number, mean: number, scale: number, offset: number, relu: number): void;
   bn_grad_sums(dy: number, y: number, x: number, pixels: number, channels: number, mean: number, sumDy: number, sumDyXc: number): void;
@@ -50,6 +52,8 @@ export interface SimdKernels {
    * w [3, 3, ci, co] itself, no transposed copy) by Winograd F(2×2, 3×3), for what winogradFits accepts.
    */
   conv3x3Winograd(x: TensorInfo, w: TensorInfo, y: TensorInfo, g: ConvGeometry, inputGrad: boolean): void;
+  /** The same function as conv2dFilterGrad by Winograd F(2×2, 3×3), for what winogradFits accepts. */
+  conv3x3WinogradFilterGrad(x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: ConvGeometry): void;
   /** dw[kh, kw, ci, co] = Σ x[n, oh·s + kh − pad, ow·s + kw − pad, ci] · dy[n, oh, ow, co]; dw is overwritten. */
   conv2dFilterGrad(x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: ConvGeometry): void;
   /** Per channel of x seen as [pixels, C]: Σ(x − shift) and Σ(x − shift)², in float64. */
@@ -193,6 +197,15 @@ function instantiate(backend: BackendWasm, memory: WebAssembly.Memory): SimdKern
       try {
         const [ciStride, coStride, flip] = inputGrad ? [1, cin, 1] : [cout, 1, 0];
         exports.conv3x3_winograd(offset(x), offset(w), offset(y), scratch, g.batch, g.inHeight, g.inWidth, cin, cout, ciStride, coStride, flip);
+      } finally {
+        wasm._free(scratch);
+      }
+    },
+    conv3x3WinogradFilterGrad(x, dy, dw, g) {
+      const floats = exports.conv3x3_winograd_filter_grad_scratch(g.inHeight, g.inWidth, g.inChannels, g.outChannels);
+      const scratch = wasm._malloc(4 * floats) >>> 0;
+      try {
+        exports.conv3x3_winograd_filter_grad(offset(x), offset(dy), offset(dw), scratch, g.batch, g.inHeight, g.inWidth, g.inChannels, g.outChannels);
       } finally {
         wasm._free(scratch);
       }
