@@ -11,11 +11,14 @@
 // Measured (V8 11.3, x86-64, 1 thread): the gather loop's inner step compiles to 8 mulps + 8 addps on 8 XMM
 // accumulators with 2 broadcasts and 4 loads, i.e. the FP ports are the limit and a larger register tile gains
 // nothing. What does gain is doing fewer multiply-adds: 3x3 stride-1 convs (forward, input and filter gradient) go
-// through Winograd F(2x2, 3x3) below, 2.25x fewer multiply-adds: 70-77 "direct-equivalent" GFLOP/s at 32 and 64
-// channels, 45-60 at 16 (there the transforms and the 16-long reductions of the forward weigh more). Its ξ planes
+// through Winograd F(2x2, 3x3) below, 2.25x fewer multiply-adds: 75-80 "direct-equivalent" GFLOP/s at 32 and 64
+// channels, 55-60 at 16 (there the transforms and the 16-long reductions of the forward weigh more). Its ξ planes
 // are padded by a cache line: 4 kB apart, they shared L1 sets, and the filter gradient at 16 channels ran at 27
-// GFLOP/s, slower than the direct loop. Batch-64 ResNet-8 step (bench, interleaved, 3 runs each): direct 159-163 ms
-// (393-405 img/s); Winograd forward and input gradient 139-143 ms; and filter gradient 130-134 ms (476-493 img/s).
+// GFLOP/s, slower than the direct loop. Its forward products run in their own loop (wino_gemm), not through
+// gather_pixels, whose per-call setup cost as much as the 16-long reductions at 16 channels (6.3 -> 5.0 ms a conv).
+// Batch-64 ResNet-8 step (bench, interleaved, 3 runs each): direct 159-163 ms (393-405 img/s); Winograd forward and
+// input gradient 139-143 ms; and filter gradient 130-134 ms (476-493 img/s); with wino_gemm, on a busier machine,
+// 139-145 -> 135-136 ms (451 -> 473 img/s median).
 // Tried and not kept: batch-norm sums walking 16 channels per pixel (4
 // independent add chains instead of 1): the sums passes ran 1.3-2x faster alone, but the step only ~0.8 ms
 // (0.5%) faster: in a step these passes wait on memory, not on add latency.
@@ -455,8 +458,51 @@ static void winograd_inputs(const float* x, int n, int in_h, int in_w, int cin, 
 }
 
 /**
+ * m[t][0..4·NV) = Σ_c v[t][c] · u[c][0..4·NV) for t < tiles (rows of v cin apart, of u and m cout apart): the
+ * products of one ξ, two tiles at a time. The gather loop would do the same, but at cin = 16 its per-call setup
+ * (a call per tile pair and ξ) took as long as the 16 multiply-adds it led to.
+ */
+#define DEFINE_WINO_GEMM(NV)                                                                             \
+  static void wino_gemm_##NV(const float* v, const float* u, float* m, int tiles, int cin, int cout) {   \
+    int t = 0;                                                                                           \
+    for (; t + 1 < tiles; t += 2) {                                                                      \
+      v128_t a0[NV], a1[NV];                                                                             \
+      for (int k = 0; k < NV; k++) a0[k] = a1[k] = wasm_f32x4_splat(0);                                  \
+      const float* x0 = v + t * cin;                                                                     \
+      const float* wp = u;                                                                               \
+      for (int c = 0; c < cin; c++, wp += cout) {                                                        \
+        v128_t s0 = wasm_v128_load32_splat(x0 + c);                                                      \
+        v128_t s1 = wasm_v128_load32_splat(x0 + cin + c);                                                \
+        for (int k = 0; k < NV; k++) {                                                                   \
+          v128_t wv = wasm_v128_load(wp + 4 * k);                                                        \
+          a0[k] = wasm_f32x4_add(a0[k], wasm_f32x4_mul(s0, wv));                                         \
+          a1[k] = wasm_f32x4_add(a1[k], wasm_f32x4_mul(s1, wv));                                         \
+        }                                                                                                \
+      }                                                                                                  \
+      for (int k = 0; k < NV; k++) {                                                                     \
+        wasm_v128_store(m + t * cout + 4 * k, a0[k]);                                                    \
+        wasm_v128_store(m + (t + 1) * cout + 4 * k, a1[k]);                                              \
+      }                                                                                                  \
+    }                                                                                                    \
+    if (t < tiles) {                                                                                     \
+      v128_t a0[NV];                                                                                     \
+      for (int k = 0; k < NV; k++) a0[k] = wasm_f32x4_splat(0);                                          \
+      const float* wp = u;                                                                               \
+      for (int c = 0; c < cin; c++, wp += cout) {                                                        \
+        v128_t s0 = wasm_v128_load32_splat(v + t * cin + c);                                             \
+        for (int k = 0; k < NV; k++) a0[k] = wasm_f32x4_add(a0[k], wasm_f32x4_mul(s0, wasm_v128_load(wp + 4 * k))); \
+      }                                                                                                  \
+      for (int k = 0; k < NV; k++) wasm_v128_store(m + t * cout + 4 * k, a0[k]);                         \
+    }                                                                                                    \
+  }
+
+DEFINE_WINO_GEMM(1)
+DEFINE_WINO_GEMM(2)
+DEFINE_WINO_GEMM(4)
+
+/**
  * y[n][oh][ow][co] = Σ_{kh, kw, ci} x[n][oh + kh − 1][ow + kw − 1][ci] · g[kh][kw][ci][co] (zero padding), with
- * in_h, in_w even, cin a multiple of 4, and the filter read as in winograd_filter: forward, w[kh][kw][ci][co]
+ * in_h, in_w even, cin and cout multiples of 4, and the filter read as in winograd_filter: forward, w[kh][kw][ci][co]
  * (ci_stride = cout, co_stride = 1, flip = 0); input gradient, the forward filter w[kh][kw][co'][ci'] with
  * ci_stride = 1, co_stride = cin, flip = 1 (x = dy, y = dx). scratch: conv3x3_winograd_scratch floats.
  */
@@ -476,15 +522,16 @@ void conv3x3_winograd(const float* x, const float* w, float* y, float* scratch, 
       int th1 = th0 + rows < in_h / 2 ? th0 + rows : in_h / 2;
       int tiles = (th1 - th0) * row_tiles;
       winograd_inputs(x, n, in_h, in_w, cin, th0, tiles, row_tiles, v, vplane);
-      // M[ξ][t][co] = Σ_ci V[ξ][t][ci] · U[ξ][ci][co], two tiles at a time.
+      // M[ξ][t][co] = Σ_ci V[ξ][t][ci] · U[ξ][ci][co], two tiles × 4·NV outputs at a time.
       for (int xi = 0; xi < 16; xi++) {
         const float* vx = v + xi * vplane;
         const float* ux = u + xi * cin * cout;
         float* mx = m + xi * mplane;
-        for (int t = 0; t < tiles; t += 2) {
-          int pair = t + 1 < tiles;
-          gather_pixels(pair, vx, t * cin, (t + 1) * cin, 1, 0, 1, 0, ux, 0, 0, cin, cout, mx + t * cout,
-                        mx + (t + 1) * cout);
+        for (int o = 0; o < cout;) {
+          int left = cout - o;
+          if (left >= 16) wino_gemm_4(vx, ux + o, mx + o, tiles, cin, cout), o += 16;
+          else if (left >= 8) wino_gemm_2(vx, ux + o, mx + o, tiles, cin, cout), o += 8;
+          else wino_gemm_1(vx, ux + o, mx + o, tiles, cin, cout), o += 4;
         }
       }
       // Output transform: the tile's 2×2 outputs Aᵀ M A.
