@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=src/core/backends/simd/trainingKernels.c
 OUT=src/core/backends/simd/trainingKernels.wasm.ts
-EXPORTS=conv2d_filter_grad,conv2d_forward,conv2d_input_grad,bn_sums,bn_normalize,bn_grad_sums,bn_grad_input
+EXPORTS=conv2d_filter_grad,conv2d_forward,conv2d_input_grad,conv3x3_winograd,conv3x3_winograd_scratch,conv3x3_winograd_filter_grad,conv3x3_winograd_filter_grad_scratch,bn_sums,bn_normalize,bn_grad_sums,bn_grad_input
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setupBackend } from '../src/cli/setupBackend';
 import { registerWasmTrainingKernels } from '../src/core/backends/wasmKernels';
 import { TRAINING_KERNELS_WASM } from '../src/core/backends/simd/trainingKernels.wasm';
-import { SIMD_FLAG, simdKernelsFor } from '../src/core/backends/wasmSimd';
+import { SIMD_FLAG, simdKernelsFor, winogradFits } from '../src/core/backends/wasmSimd';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -246,6 +246,37 @@ for (const simd of [true, false]) {
         await compare(c);
       });
     }
+  });
+
+  // 3x3 stride-1 "same" convs with even sides and channels in fours take the Winograd route (forward and input
+  // gradient): several tiles per block and a short last block (14 rows of 6 tiles), a row of more tiles than a
+  // block (36 wide), a single tile, and output channel counts that leave 8- and 4-wide groups.
+  describe('Winograd F(2x2, 3x3) route matches the cpu backend', () => {
+    const cases: Case[] = [
+      { n: 2, h: 14, w: 6, ci: 8, co: 12, kh: 3, kw: 3, stride: 1, pad: 'same' },
+      { n: 1, h: 4, w: 36, ci: 12, co: 4, kh: 3, kw: 3, stride: 1, pad: 1 },
+      { n: 3, h: 2, w: 2, ci: 4, co: 20, kh: 3, kw: 3, stride: 1, pad: 'same' },
+      { n: 2, h: 16, w: 16, ci: 32, co: 32, kh: 3, kw: 3, stride: 1, pad: 'same' },
+    ];
+    for (const c of cases) {
+      it(label(c), async () => {
+        const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [3, 3, c.ci, c.co], c.stride, 1, c.pad as 'same');
+        const g = { batch: c.n, inHeight: c.h, inWidth: c.w, inChannels: c.ci, outHeight: info.outHeight, outWidth: info.outWidth, outChannels: c.co };
+        const geometry = { ...g, filterHeight: 3, filterWidth: 3, strideHeight: 1, strideWidth: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+        expect(winogradFits(geometry)).toBe(true);
+        await compare(c);
+      });
+    }
+    it('is not taken for odd sides, other strides or pads, or channels not in fours', () => {
+      const base = { batch: 1, inHeight: 8, inWidth: 8, inChannels: 8, outHeight: 8, outWidth: 8, outChannels: 8, filterHeight: 3, filterWidth: 3, strideHeight: 1, strideWidth: 1, padTop: 1, padLeft: 1 };
+      expect(winogradFits(base)).toBe(true);
+      expect(winogradFits({ ...base, inHeight: 7, outHeight: 7 })).toBe(false);
+      expect(winogradFits({ ...base, strideWidth: 2, outWidth: 4 })).toBe(false);
+      expect(winogradFits({ ...base, padTop: 0, outHeight: 6 })).toBe(false);
+      expect(winogradFits({ ...base, inChannels: 3 })).toBe(false);
+      expect(winogradFits({ ...base, outChannels: 6 })).toBe(false);
+      expect(winogradFits({ ...base, filterHeight: 5, filterWidth: 5, padTop: 2, padLeft: 2 })).toBe(false);
+    });
   });
 
   describe('kernel attributes', () => {

@@ -92,6 +92,21 @@ function runAll(backend: FakeBackend): Record<string, Float32Array | Float64Arra
   k.conv2dFilterGrad(x, dy, dw, G);
   out.conv2dFilterGrad = backend.read(dw);
 
+  // Winograd F(2×2, 3×3): forward, input and filter gradient of a 3x3 stride-1 "same" conv x3 [2, 6, 4, 8] → [2, 6, 4, 12].
+  const g3: ConvGeometry = { ...G, inHeight: 6, inWidth: 4, inChannels: 8, outHeight: 6, outWidth: 4, outChannels: 12, strideHeight: 1, strideWidth: 1 };
+  const [x3Shape, w3Shape, y3Shape] = [[2, 6, 4, 8], [3, 3, 8, 12], [2, 6, 4, 12]];
+  const x3 = backend.tensor(x3Shape, values(2 * 6 * 4 * 8, 20));
+  const w3 = backend.tensor(w3Shape, values(3 * 3 * 8 * 12, 21));
+  const y3 = garbage(y3Shape, 97);
+  k.conv3x3Winograd(x3, w3, y3, g3, false);
+  out.winogradForward = backend.read(y3);
+  const dx3 = garbage(x3Shape, 98);
+  k.conv3x3Winograd(y3, w3, dx3, g3, true);
+  out.winogradInputGrad = backend.read(dx3);
+  const dw3 = garbage(w3Shape, 99);
+  k.conv3x3WinogradFilterGrad(x3, y3, dw3, g3);
+  out.winogradFilterGrad = backend.read(dw3);
+
   // Batch norm over x seen as [pixels, C]; r a residual, yRelu a ReLU output whose zeros mask the gradient.
   const { sum, sumSq } = k.channelSums(x, channelVector(5));
   Object.assign(out, { channelSumsSum: sum, channelSumsSumSq: sumSq });
@@ -155,11 +170,11 @@ describe('SIMD kernels on a shared memory (tfjs threaded build)', () => {
     const shared = new FakeBackend(true);
     const expected = runAll(plain);
     const actual = runAll(shared);
-    // 2 pages to start, one per tensor (17) and one per scratch block of the batch-norm kernels (10): each of
-    // those blocks lay past the buffer the kernel saw before its malloc.
-    expect(shared.memory.buffer.byteLength / PAGE).toBe(2 + 17 + 10);
+    // 2 pages to start, one per tensor (22) and one per scratch block of the Winograd (3) and batch-norm (10)
+    // kernels: each of those blocks lay past the buffer the kernel saw before its malloc.
+    expect(shared.memory.buffer.byteLength / PAGE).toBe(2 + 22 + 3 + 10);
     expect(Object.keys(actual)).toEqual(Object.keys(expected));
-    expect(Object.keys(actual).length).toBe(16); // 3 convs, 2 sums, 4 normalize variants, 4 grad sums, 3 grad-input outputs
+    expect(Object.keys(actual).length).toBe(19); // 3 convs, 3 Winograd convs, 2 sums, 4 normalize variants, 4 grad sums, 3 grad-input outputs
     for (const [name, values] of Object.entries(expected)) {
       // Not a vacuous match: every output has real values, none left as they were.
       expect(values.some((v) => v !== 0 && Number.isFinite(v)), `${name} has non-zero values`).toBe(true);

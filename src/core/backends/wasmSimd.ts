@@ -14,6 +14,10 @@ interface Exports {
   conv2d_filter_grad(x: number, dy: number, dw: number, ...dims: number[]): void;
   conv2d_forward(x: number, w: number, y: number, ...dims: number[]): void;
   conv2d_input_grad(dy: number, wt: number, dx: number, ...dims: number[]): void;
+  conv3x3_winograd(x: number, w: number, y: number, scratch: number, ...dims: number[]): void;
+  conv3x3_winograd_scratch(inHeight: number, inWidth: number, cin: number, cout: number): number;
+  conv3x3_winograd_filter_grad(x: number, dy: number, dw: number, scratch: number, ...dims: number[]): void;
+  conv3x3_winograd_filter_grad_scratch(inHeight: number, inWidth: number, cin: number, cout: number): number;
   bn_sums(x: number, pixels: number, channels: number, shift: number, sum: number, sumSq: number): void;
   bn_normalize(x: number, r: number, y: number, pixels: number, channels: number, mean: number, scale: number, offset: number, relu: number): void;
   bn_grad_sums(dy: number, y: number, x: number, pixels: number, channels: number, mean: number, sumDy: number, sumDyXc: number): void;
@@ -43,6 +47,13 @@ export interface SimdKernels {
   conv2dForward(x: TensorInfo, w: TensorInfo, y: TensorInfo, g: ConvGeometry): void;
   /** dx of that conv from dy, given the filter transposed to wt [kh, kw, co, ci]; dx is overwritten. */
   conv2dInputGrad(dy: TensorInfo, wt: TensorInfo, dx: TensorInfo, g: ConvGeometry): void;
+  /**
+   * The same function as conv2dForward (inputGrad false) or conv2dInputGrad (true, reading the forward filter
+   * w [3, 3, ci, co] itself, no transposed copy) by Winograd F(2×2, 3×3), for what winogradFits accepts.
+   */
+  conv3x3Winograd(x: TensorInfo, w: TensorInfo, y: TensorInfo, g: ConvGeometry, inputGrad: boolean): void;
+  /** The same function as conv2dFilterGrad by Winograd F(2×2, 3×3), for what winogradFits accepts. */
+  conv3x3WinogradFilterGrad(x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: ConvGeometry): void;
   /** dw[kh, kw, ci, co] = Σ x[n, oh·s + kh − pad, ow·s + kw − pad, ci] · dy[n, oh, ow, co]; dw is overwritten. */
   conv2dFilterGrad(x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: ConvGeometry): void;
   /** Per channel of x seen as [pixels, C]: Σ(x − shift) and Σ(x − shift)², in float64. */
@@ -63,6 +74,18 @@ export interface SimdKernels {
     k2: Float32Array,
     k3: Float32Array,
   ): void;
+}
+
+/**
+ * Whether conv3x3Winograd computes this conv: 3×3, stride 1, padding 1 on every side (output the input's size),
+ * even height and width, and both channel counts multiples of 4.
+ */
+export function winogradFits(g: ConvGeometry): boolean {
+  return (
+    g.filterHeight === 3 && g.filterWidth === 3 && g.strideHeight === 1 && g.strideWidth === 1 &&
+    g.padTop === 1 && g.padLeft === 1 && g.outHeight === g.inHeight && g.outWidth === g.inWidth &&
+    g.inHeight % 2 === 0 && g.inWidth % 2 === 0 && g.inChannels % 4 === 0 && g.outChannels % 4 === 0
+  );
 }
 
 export const SIMD_FLAG = 'OPL_WASM_SIMD';
@@ -165,6 +188,27 @@ function instantiate(backend: BackendWasm, memory: WebAssembly.Memory): SimdKern
     },
     conv2dInputGrad(dy, wt, dx, g) {
       exports.conv2d_input_grad(offset(dy), offset(wt), offset(dx), ...dims(g));
+    },
+    conv3x3Winograd(x, w, y, g, inputGrad) {
+      // The conv as the kernel sees it: input channels cin → output channels cout (swapped for the input gradient).
+      const [cin, cout] = inputGrad ? [g.outChannels, g.inChannels] : [g.inChannels, g.outChannels];
+      const floats = exports.conv3x3_winograd_scratch(g.inHeight, g.inWidth, cin, cout);
+      const scratch = wasm._malloc(4 * floats) >>> 0;
+      try {
+        const [ciStride, coStride, flip] = inputGrad ? [1, cin, 1] : [cout, 1, 0];
+        exports.conv3x3_winograd(offset(x), offset(w), offset(y), scratch, g.batch, g.inHeight, g.inWidth, cin, cout, ciStride, coStride, flip);
+      } finally {
+        wasm._free(scratch);
+      }
+    },
+    conv3x3WinogradFilterGrad(x, dy, dw, g) {
+      const floats = exports.conv3x3_winograd_filter_grad_scratch(g.inHeight, g.inWidth, g.inChannels, g.outChannels);
+      const scratch = wasm._malloc(4 * floats) >>> 0;
+      try {
+        exports.conv3x3_winograd_filter_grad(offset(x), offset(dy), offset(dw), scratch, g.batch, g.inHeight, g.inWidth, g.inChannels, g.outChannels);
+      } finally {
+        wasm._free(scratch);
+      }
     },
     conv2dFilterGrad(x, dy, dw, g) {
       exports.conv2d_filter_grad(offset(x), offset(dy), offset(dw), ...dims(g));

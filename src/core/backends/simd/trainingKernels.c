@@ -8,6 +8,20 @@
 // XNNPACK's own forward conv (~35), with no layout copies: about the bound of 128-bit SIMD without fused
 // multiply-add, where every 4 multiply-adds take a multiply and an add instruction. The batch-norm passes are memory-bound loops
 // that 128-bit SIMD runs ~4x faster than the JS ones in ../wasmBatchNorm.ts.
+// Measured (V8 11.3, x86-64, 1 thread): the gather loop's inner step compiles to 8 mulps + 8 addps on 8 XMM
+// accumulators with 2 broadcasts and 4 loads, i.e. the FP ports are the limit and a larger register tile gains
+// nothing. What does gain is doing fewer multiply-adds: 3x3 stride-1 convs (forward, input and filter gradient) go
+// through Winograd F(2x2, 3x3) below, 2.25x fewer multiply-adds: 75-80 "direct-equivalent" GFLOP/s at 32 and 64
+// channels, 55-60 at 16 (there the transforms and the 16-long reductions of the forward weigh more). Its ξ planes
+// are padded by a cache line: 4 kB apart, they shared L1 sets, and the filter gradient at 16 channels ran at 27
+// GFLOP/s, slower than the direct loop. Its forward products run in their own loop (wino_gemm), not through
+// gather_pixels, whose per-call setup cost as much as the 16-long reductions at 16 channels (6.3 -> 5.0 ms a conv).
+// Batch-64 ResNet-8 step (bench, interleaved, 3 runs each): direct 159-163 ms (393-405 img/s); Winograd forward and
+// input gradient 139-143 ms; and filter gradient 130-134 ms (476-493 img/s); with wino_gemm, on a busier machine,
+// 139-145 -> 135-136 ms (451 -> 473 img/s median).
+// Tried and not kept: batch-norm sums walking 16 channels per pixel (4
+// independent add chains instead of 1): the sums passes ran 1.3-2x faster alone, but the step only ~0.8 ms
+// (0.5%) faster: in a step these passes wait on memory, not on add latency.
 //
 // Build: scripts/buildWasmSimd.sh (clang --target=wasm32 -msimd128), which regenerates trainingKernels.wasm.ts.
 #include <wasm_simd128.h>
@@ -335,6 +349,319 @@ void conv2d_input_grad(const float* dy, const float* wt, float* dx, int batch, i
           iw += stride_w * (1 + pair);
         }
       }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3×3 stride-1 "same" convolution by Winograd F(2×2, 3×3) (Lavin & Gray, "Fast Algorithms for
+// Convolutional Neural Networks", 2016): each 2×2 block of outputs (a tile) is
+//   Y = Aᵀ [ Σ_ci (G g Gᵀ)[ci] ⊙ (Bᵀ d B)[ci] ] A
+// over the tile's 4×4 input patch d, with g the 3×3 filter of one (ci, co). The 16 element-wise
+// products summed over ci are 16 small matrix products (one per position ξ of the 4×4 transform),
+// run by gather_pixels: 16 multiply-adds per tile and (ci, co) instead of 36. The transforms are
+// adds (and the filter's halves), which round differently from the direct sum: results agree with it
+// to float rounding, a few ulps of the magnitudes summed.
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+// Tiles are processed a block of tile rows at a time (≥ WINO_TILES tiles, one image), so the block's
+// transformed inputs V[16][tiles][cin] and products M[16][tiles][cout] stay in L1/L2.
+// ---------------------------------------------------------------------------------------------
+
+#define WINO_TILES 16
+
+/**
+ * Floats between the ξ planes of a block's transformed tiles: one cache line more than the data, since planes a
+ * multiple of 4 kB apart would all fall in the same L1 sets (16 planes, 12 ways) and evict each other.
+ */
+static int wino_plane(int tiles, int channels) { return tiles * channels + 16; }
+
+/** Scratch floats conv3x3_winograd needs for width `in_w` (even), cin and cout: U, then V and M of a block. */
+int conv3x3_winograd_scratch(int in_h, int in_w, int cin, int cout) {
+  int row_tiles = in_w / 2;
+  int rows = row_tiles >= WINO_TILES ? 1 : (WINO_TILES + row_tiles - 1) / row_tiles;
+  if (rows > in_h / 2) rows = in_h / 2;
+  int tiles = rows * row_tiles;
+  return 16 * cin * cout + 16 * (wino_plane(tiles, cin) + wino_plane(tiles, cout));
+}
+
+/** u[16][cin][cout] = G g Gᵀ for g[kh][kw] = w[tap(kh, kw)·cin·cout + ci·ci_stride + co·co_stride]. */
+static void winograd_filter(const float* w, float* u, int cin, int cout, int ci_stride, int co_stride, int flip) {
+  for (int ci = 0; ci < cin; ci++) {
+    for (int co = 0; co < cout; co++) {
+      float g[3][3], t[4][3];
+      for (int kh = 0; kh < 3; kh++)
+        for (int kw = 0; kw < 3; kw++) {
+          int tap = flip ? (2 - kh) * 3 + (2 - kw) : kh * 3 + kw;
+          g[kh][kw] = w[tap * cin * cout + ci * ci_stride + co * co_stride];
+        }
+      for (int j = 0; j < 3; j++) {
+        t[0][j] = g[0][j];
+        t[1][j] = 0.5f * (g[0][j] + g[1][j] + g[2][j]);
+        t[2][j] = 0.5f * (g[0][j] - g[1][j] + g[2][j]);
+        t[3][j] = g[2][j];
+      }
+      for (int i = 0; i < 4; i++) {
+        float* ui = u + (i * 4) * cin * cout + ci * cout + co;
+        int xi = cin * cout;
+        ui[0] = t[i][0];
+        ui[xi] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
+        ui[2 * xi] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
+        ui[3 * xi] = t[i][2];
+      }
+    }
+  }
+}
+
+/**
+ * Input transform of `tiles` tiles of image n from tile row th0 (row_tiles tiles a row): v[ξ][t][ci] =
+ * (Bᵀ d B)[ξ] of tile t's 4×4 patch d (zero outside x), 4 channels at a time; v's ξ planes are `plane` floats apart.
+ */
+static void winograd_inputs(const float* x, int n, int in_h, int in_w, int cin, int th0, int tiles, int row_tiles,
+                            float* v, int plane) {
+  v128_t zero = wasm_f32x4_splat(0);
+  for (int t = 0; t < tiles; t++) {
+    int ih0 = 2 * (th0 + t / row_tiles) - 1, iw0 = 2 * (t % row_tiles) - 1;
+    int inside = ih0 >= 0 && ih0 + 4 <= in_h && iw0 >= 0 && iw0 + 4 <= in_w;
+    for (int c = 0; c < cin; c += 4) {
+      v128_t d[4][4];
+      const float* x00 = x + ((n * in_h + ih0) * in_w + iw0) * cin + c;  // patch corner (maybe outside)
+      if (inside) {
+        for (int i = 0; i < 4; i++)
+          for (int j = 0; j < 4; j++) d[i][j] = wasm_v128_load(x00 + (i * in_w + j) * cin);
+      } else {
+        for (int i = 0; i < 4; i++) {
+          int ih = ih0 + i;
+          for (int j = 0; j < 4; j++) {
+            int iw = iw0 + j;
+            d[i][j] = ih >= 0 && ih < in_h && iw >= 0 && iw < in_w ? wasm_v128_load(x00 + (i * in_w + j) * cin) : zero;
+          }
+        }
+      }
+      for (int j = 0; j < 4; j++) {
+        v128_t d0 = d[0][j], d1 = d[1][j], d2 = d[2][j], d3 = d[3][j];
+        d[0][j] = wasm_f32x4_sub(d0, d2);
+        d[1][j] = wasm_f32x4_add(d1, d2);
+        d[2][j] = wasm_f32x4_sub(d2, d1);
+        d[3][j] = wasm_f32x4_sub(d1, d3);
+      }
+      float* vt = v + t * cin + c;
+      int xi = plane;
+      for (int i = 0; i < 4; i++) {
+        v128_t t0 = d[i][0], t1 = d[i][1], t2 = d[i][2], t3 = d[i][3];
+        wasm_v128_store(vt + (4 * i + 0) * xi, wasm_f32x4_sub(t0, t2));
+        wasm_v128_store(vt + (4 * i + 1) * xi, wasm_f32x4_add(t1, t2));
+        wasm_v128_store(vt + (4 * i + 2) * xi, wasm_f32x4_sub(t2, t1));
+        wasm_v128_store(vt + (4 * i + 3) * xi, wasm_f32x4_sub(t1, t3));
+      }
+    }
+  }
+}
+
+/**
+ * m[t][0..4·NV) = Σ_c v[t][c] · u[c][0..4·NV) for t < tiles (rows of v cin apart, of u and m cout apart): the
+ * products of one ξ, two tiles at a time. The gather loop would do the same, but at cin = 16 its per-call setup
+ * (a call per tile pair and ξ) took as long as the 16 multiply-adds it led to.
+ */
+#define DEFINE_WINO_GEMM(NV)                                                                             \
+  static void wino_gemm_##NV(const float* v, const float* u, float* m, int tiles, int cin, int cout) {   \
+    int t = 0;                                                                                           \
+    for (; t + 1 < tiles; t += 2) {                                                                      \
+      v128_t a0[NV], a1[NV];                                                                             \
+      for (int k = 0; k < NV; k++) a0[k] = a1[k] = wasm_f32x4_splat(0);                                  \
+      const float* x0 = v + t * cin;                                                                     \
+      const float* wp = u;                                                                               \
+      for (int c = 0; c < cin; c++, wp += cout) {                                                        \
+        v128_t s0 = wasm_v128_load32_splat(x0 + c);                                                      \
+        v128_t s1 = wasm_v128_load32_splat(x0 + cin + c);                                                \
+        for (int k = 0; k < NV; k++) {                                                                   \
+          v128_t wv = wasm_v128_load(wp + 4 * k);                                                        \
+          a0[k] = wasm_f32x4_add(a0[k], wasm_f32x4_mul(s0, wv));                                         \
+          a1[k] = wasm_f32x4_add(a1[k], wasm_f32x4_mul(s1, wv));                                         \
+        }                                                                                                \
+      }                                                                                                  \
+      for (int k = 0; k < NV; k++) {                                                                     \
+        wasm_v128_store(m + t * cout + 4 * k, a0[k]);                                                    \
+        wasm_v128_store(m + (t + 1) * cout + 4 * k, a1[k]);                                              \
+      }                                                                                                  \
+    }                                                                                                    \
+    if (t < tiles) {                                                                                     \
+      v128_t a0[NV];                                                                                     \
+      for (int k = 0; k < NV; k++) a0[k] = wasm_f32x4_splat(0);                                          \
+      const float* wp = u;                                                                               \
+      for (int c = 0; c < cin; c++, wp += cout) {                                                        \
+        v128_t s0 = wasm_v128_load32_splat(v + t * cin + c);                                             \
+        for (int k = 0; k < NV; k++) a0[k] = wasm_f32x4_add(a0[k], wasm_f32x4_mul(s0, wasm_v128_load(wp + 4 * k))); \
+      }                                                                                                  \
+      for (int k = 0; k < NV; k++) wasm_v128_store(m + t * cout + 4 * k, a0[k]);                         \
+    }                                                                                                    \
+  }
+
+DEFINE_WINO_GEMM(1)
+DEFINE_WINO_GEMM(2)
+DEFINE_WINO_GEMM(4)
+
+/**
+ * y[n][oh][ow][co] = Σ_{kh, kw, ci} x[n][oh + kh − 1][ow + kw − 1][ci] · g[kh][kw][ci][co] (zero padding), with
+ * in_h, in_w even, cin and cout multiples of 4, and the filter read as in winograd_filter: forward, w[kh][kw][ci][co]
+ * (ci_stride = cout, co_stride = 1, flip = 0); input gradient, the forward filter w[kh][kw][co'][ci'] with
+ * ci_stride = 1, co_stride = cin, flip = 1 (x = dy, y = dx). scratch: conv3x3_winograd_scratch floats.
+ */
+void conv3x3_winograd(const float* x, const float* w, float* y, float* scratch, int batch, int in_h, int in_w, int cin,
+                      int cout, int ci_stride, int co_stride, int flip) {
+  int row_tiles = in_w / 2;
+  int rows = row_tiles >= WINO_TILES ? 1 : (WINO_TILES + row_tiles - 1) / row_tiles;
+  if (rows > in_h / 2) rows = in_h / 2;
+  int max_tiles = rows * row_tiles;
+  float* u = scratch;
+  int vplane = wino_plane(max_tiles, cin), mplane = wino_plane(max_tiles, cout);
+  float* v = u + 16 * cin * cout;
+  float* m = v + 16 * vplane;
+  winograd_filter(w, u, cin, cout, ci_stride, co_stride, flip);
+  for (int n = 0; n < batch; n++) {
+    for (int th0 = 0; th0 < in_h / 2; th0 += rows) {
+      int th1 = th0 + rows < in_h / 2 ? th0 + rows : in_h / 2;
+      int tiles = (th1 - th0) * row_tiles;
+      winograd_inputs(x, n, in_h, in_w, cin, th0, tiles, row_tiles, v, vplane);
+      // M[ξ][t][co] = Σ_ci V[ξ][t][ci] · U[ξ][ci][co], two tiles × 4·NV outputs at a time.
+      for (int xi = 0; xi < 16; xi++) {
+        const float* vx = v + xi * vplane;
+        const float* ux = u + xi * cin * cout;
+        float* mx = m + xi * mplane;
+        for (int o = 0; o < cout;) {
+          int left = cout - o;
+          if (left >= 16) wino_gemm_4(vx, ux + o, mx + o, tiles, cin, cout), o += 16;
+          else if (left >= 8) wino_gemm_2(vx, ux + o, mx + o, tiles, cin, cout), o += 8;
+          else wino_gemm_1(vx, ux + o, mx + o, tiles, cin, cout), o += 4;
+        }
+      }
+      // Output transform: the tile's 2×2 outputs Aᵀ M A.
+      for (int t = 0; t < tiles; t++) {
+        int oh = 2 * (th0 + t / row_tiles), ow = 2 * (t % row_tiles);
+        float* y00 = y + ((n * in_h + oh) * in_w + ow) * cout;
+        float* y10 = y00 + in_w * cout;
+        const float* mt = m + t * cout;
+        int xi = mplane;
+        int o = 0;
+        for (; o + 4 <= cout; o += 4) {
+          v128_t r0[4], r1[4];
+          for (int j = 0; j < 4; j++) {
+            v128_t m0 = wasm_v128_load(mt + (0 + j) * xi + o), m1 = wasm_v128_load(mt + (4 + j) * xi + o);
+            v128_t m2 = wasm_v128_load(mt + (8 + j) * xi + o), m3 = wasm_v128_load(mt + (12 + j) * xi + o);
+            r0[j] = wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2);
+            r1[j] = wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3);
+          }
+          wasm_v128_store(y00 + o, wasm_f32x4_add(wasm_f32x4_add(r0[0], r0[1]), r0[2]));
+          wasm_v128_store(y00 + cout + o, wasm_f32x4_sub(wasm_f32x4_sub(r0[1], r0[2]), r0[3]));
+          wasm_v128_store(y10 + o, wasm_f32x4_add(wasm_f32x4_add(r1[0], r1[1]), r1[2]));
+          wasm_v128_store(y10 + cout + o, wasm_f32x4_sub(wasm_f32x4_sub(r1[1], r1[2]), r1[3]));
+        }
+        for (; o < cout; o++) {
+          float r0[4], r1[4];
+          for (int j = 0; j < 4; j++) {
+            float m0 = mt[j * xi + o], m1 = mt[(4 + j) * xi + o], m2 = mt[(8 + j) * xi + o], m3 = mt[(12 + j) * xi + o];
+            r0[j] = m0 + m1 + m2;
+            r1[j] = m1 - m2 - m3;
+          }
+          y00[o] = r0[0] + r0[1] + r0[2];
+          y00[cout + o] = r0[1] - r0[2] - r0[3];
+          y10[o] = r1[0] + r1[1] + r1[2];
+          y10[cout + o] = r1[1] - r1[2] - r1[3];
+        }
+      }
+    }
+  }
+}
+
+// The filter gradient of the same conv by the same transforms. y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A is linear in g, so
+// for a loss with gradient dy on a tile's 2×2 outputs,
+//   dg = Gᵀ [ (A dy Aᵀ) ⊙ (Bᵀ d B) ] G,   summed over the tiles of every image:
+// S[ξ][ci][co] = Σ_t V[ξ][t][ci] · D[ξ][t][co] (D = A dy Aᵀ) are 16 long reductions over tiles, run by
+// accumulate_tap, and dw = Gᵀ S G at the end. Blocks of ≥ WINO_DW_TILES tiles: the reductions' length.
+#define WINO_DW_TILES 64
+
+static int winograd_dw_rows(int in_h, int in_w) {
+  int row_tiles = in_w / 2;
+  int rows = row_tiles >= WINO_DW_TILES ? 1 : (WINO_DW_TILES + row_tiles - 1) / row_tiles;
+  return rows > in_h / 2 ? in_h / 2 : rows;
+}
+
+/** Scratch floats conv3x3_winograd_filter_grad needs: S, then V and D of a block. */
+int conv3x3_winograd_filter_grad_scratch(int in_h, int in_w, int cin, int cout) {
+  int tiles = winograd_dw_rows(in_h, in_w) * (in_w / 2);
+  return 16 * cin * cout + 16 * (wino_plane(tiles, cin) + wino_plane(tiles, cout));
+}
+
+/**
+ * dw[kh][kw][ci][co] = Σ_{n, oh, ow} x[n][oh + kh − 1][ow + kw − 1][ci] · dy[n][oh][ow][co] (zero padding), for
+ * what conv3x3_winograd computes forward: in_h, in_w even, cin a multiple of 4; dy is [batch][in_h][in_w][cout].
+ */
+void conv3x3_winograd_filter_grad(const float* x, const float* dy, float* dw, float* scratch, int batch, int in_h,
+                                  int in_w, int cin, int cout) {
+  int row_tiles = in_w / 2;
+  int rows = winograd_dw_rows(in_h, in_w);
+  int max_tiles = rows * row_tiles;
+  float* sums = scratch;
+  int vplane = wino_plane(max_tiles, cin), dplane = wino_plane(max_tiles, cout);
+  float* v = sums + 16 * cin * cout;
+  float* dt = v + 16 * vplane;
+  for (int i = 0; i < 16 * cin * cout; i++) sums[i] = 0;
+  for (int n = 0; n < batch; n++) {
+    for (int th0 = 0; th0 < in_h / 2; th0 += rows) {
+      int th1 = th0 + rows < in_h / 2 ? th0 + rows : in_h / 2;
+      int tiles = (th1 - th0) * row_tiles;
+      winograd_inputs(x, n, in_h, in_w, cin, th0, tiles, row_tiles, v, vplane);
+      // D[ξ][t][co] = (A dy Aᵀ)[ξ], A = [1 0; 1 1; 1 −1; 0 −1].
+      for (int t = 0; t < tiles; t++) {
+        int oh = 2 * (th0 + t / row_tiles), ow = 2 * (t % row_tiles);
+        const float* d00 = dy + ((n * in_h + oh) * in_w + ow) * cout;
+        const float* d10 = d00 + in_w * cout;
+        float* dtt = dt + t * cout;
+        int xi = dplane;
+        int o = 0;
+        for (; o + 4 <= cout; o += 4) {
+          v128_t a = wasm_v128_load(d00 + o), b = wasm_v128_load(d00 + cout + o);
+          v128_t c = wasm_v128_load(d10 + o), d = wasm_v128_load(d10 + cout + o);
+          // rows of A dy: [a b], [a+c b+d], [a−c b−d], [−c −d]; then each row r = [p q] → [p, p+q, p−q, −q].
+          v128_t p[4] = {a, wasm_f32x4_add(a, c), wasm_f32x4_sub(a, c), wasm_f32x4_neg(c)};
+          v128_t q[4] = {b, wasm_f32x4_add(b, d), wasm_f32x4_sub(b, d), wasm_f32x4_neg(d)};
+          for (int i = 0; i < 4; i++) {
+            wasm_v128_store(dtt + (4 * i + 0) * xi + o, p[i]);
+            wasm_v128_store(dtt + (4 * i + 1) * xi + o, wasm_f32x4_add(p[i], q[i]));
+            wasm_v128_store(dtt + (4 * i + 2) * xi + o, wasm_f32x4_sub(p[i], q[i]));
+            wasm_v128_store(dtt + (4 * i + 3) * xi + o, wasm_f32x4_neg(q[i]));
+          }
+        }
+        for (; o < cout; o++) {
+          float a = d00[o], b = d00[cout + o], c = d10[o], d = d10[cout + o];
+          float p[4] = {a, a + c, a - c, -c}, q[4] = {b, b + d, b - d, -d};
+          for (int i = 0; i < 4; i++) {
+            dtt[(4 * i + 0) * xi + o] = p[i];
+            dtt[(4 * i + 1) * xi + o] = p[i] + q[i];
+            dtt[(4 * i + 2) * xi + o] = p[i] - q[i];
+            dtt[(4 * i + 3) * xi + o] = -q[i];
+          }
+        }
+      }
+      for (int xi = 0; xi < 16; xi++)
+        accumulate_tap(v + xi * vplane, dt + xi * dplane, sums + xi * cin * cout, 1, 0, 0, tiles,
+                       cin, cin, cout);
+    }
+  }
+  // dw = Gᵀ S G per (ci, co), G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
+  int plane = cin * cout;
+  for (int k = 0; k < plane; k++) {
+    float sm[4][4], t[3][4];
+    for (int i = 0; i < 4; i++)
+      for (int j = 0; j < 4; j++) sm[i][j] = sums[(4 * i + j) * plane + k];
+    for (int j = 0; j < 4; j++) {
+      t[0][j] = sm[0][j] + 0.5f * (sm[1][j] + sm[2][j]);
+      t[1][j] = 0.5f * (sm[1][j] - sm[2][j]);
+      t[2][j] = 0.5f * (sm[1][j] + sm[2][j]) + sm[3][j];
+    }
+    for (int kh = 0; kh < 3; kh++) {
+      dw[(kh * 3 + 0) * plane + k] = t[kh][0] + 0.5f * (t[kh][1] + t[kh][2]);
+      dw[(kh * 3 + 1) * plane + k] = 0.5f * (t[kh][1] - t[kh][2]);
+      dw[(kh * 3 + 2) * plane + k] = 0.5f * (t[kh][1] + t[kh][2]) + t[kh][3];
     }
   }
 }
