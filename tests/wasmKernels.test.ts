@@ -9,6 +9,7 @@ import { setupBackend } from '../src/cli/setupBackend';
 import { registerWasmTrainingKernels } from '../src/core/backends/wasmKernels';
 import { TRAINING_KERNELS_WASM } from '../src/core/backends/simd/trainingKernels.wasm';
 import { SIMD_FLAG, simdKernelsFor, winogradFits } from '../src/core/backends/wasmSimd';
+import { lcgValues } from './helpers/synthetic';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -22,17 +23,6 @@ interface Case {
   kw: number;
   stride: number | [number, number];
   pad: Pad;
-}
-
-/** Deterministic values in [-1, 1) (a small LCG), so a failure reproduces exactly. */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 function convOutSize(c: Case): [number, number] {
@@ -51,9 +41,9 @@ async function gradsOn(backend: 'cpu' | 'wasm', c: Case): Promise<{ y: Float32Ar
   await tf.setBackend(backend);
   const [oh, ow] = convOutSize(c);
   return tf.tidy(() => {
-    const x = tf.tensor4d(values(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]);
-    const w = tf.tensor4d(values(c.kh * c.kw * c.ci * c.co, 2), [c.kh, c.kw, c.ci, c.co]);
-    const r = tf.tensor4d(values(c.n * oh * ow * c.co, 3), [c.n, oh, ow, c.co]);
+    const x = tf.tensor4d(lcgValues(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]);
+    const w = tf.tensor4d(lcgValues(c.kh * c.kw * c.ci * c.co, 2), [c.kh, c.kw, c.ci, c.co]);
+    const r = tf.tensor4d(lcgValues(c.n * oh * ow * c.co, 3), [c.n, oh, ow, c.co]);
     const loss = (a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad as 'same'), r));
     const [dx, dw] = tf.grads(loss)([x, w]);
@@ -149,8 +139,8 @@ describe('SIMD module', () => {
     const xAt = 1024;
     const dyAt = xAt + n * h * w * ci;
     const dwAt = dyAt + n * oh * ow * co;
-    heap.set(values(n * h * w * ci, 11), xAt);
-    heap.set(values(n * oh * ow * co, 12), dyAt);
+    heap.set(lcgValues(n * h * w * ci, 11), xAt);
+    heap.set(lcgValues(n * oh * ow * co, 12), dyAt);
     k.conv2d_filter_grad(4 * xAt, 4 * dyAt, 4 * dwAt, n, h, w, ci, oh, ow, co, k3, k3, s, s, pad, pad);
     const expected = new Float32Array(k3 * k3 * ci * co);
     for (let kh = 0; kh < k3; kh++) for (let kw = 0; kw < k3; kw++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) {
@@ -280,7 +270,7 @@ for (const simd of [true, false]) {
   });
 
   describe('kernel attributes', () => {
-    const x = () => tf.tensor4d(values(2 * 8 * 7 * 3, 4), [2, 8, 7, 3]);
+    const x = () => tf.tensor4d(lcgValues(2 * 8 * 7 * 3, 4), [2, 8, 7, 3]);
 
     it('honours dimRoundingMode with a numeric pad (direct kernel call)', async () => {
       // 8 rows, k 3, stride 2, pad 1: (8 - 3 + 2) / 2 + 1 = 4.5 output rows, so the mode matters;
@@ -296,8 +286,8 @@ for (const simd of [true, false]) {
           await tf.setBackend(backend);
           results[backend] = tf.tidy(() => {
             const info = tf.backend_util.computeConv2DInfo([2, 8, 7, 3], [k, k, 3, 4], stride, 1, pad, dimRoundingMode);
-            const dy = tf.tensor4d(values(2 * info.outHeight * info.outWidth * 4, 5), [2, info.outHeight, info.outWidth, 4]);
-            const w = tf.tensor4d(values(k * k * 3 * 4, 6), [k, k, 3, 4]);
+            const dy = tf.tensor4d(lcgValues(2 * info.outHeight * info.outWidth * 4, 5), [2, info.outHeight, info.outWidth, 4]);
+            const w = tf.tensor4d(lcgValues(k * k * 3 * 4, 6), [k, k, 3, 4]);
             const attrs = { strides: stride, pad, dataFormat: 'NHWC', dimRoundingMode };
             const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy }, { ...attrs, filterShape: [k, k, 3, 4] } as never);
             const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, 8, 7, 3] } as never);
@@ -332,9 +322,9 @@ for (const simd of [true, false]) {
     it('leaves tf.memory().numTensors and the wasm numDataIds unchanged', async () => {
       await tf.setBackend('wasm');
       const backend = tf.backend() as unknown as { numDataIds(): number };
-      const x = tf.tensor4d(values(4 * 9 * 9 * 8, 7), [4, 9, 9, 8]);
-      const w3 = tf.tensor4d(values(3 * 3 * 8 * 6, 8), [3, 3, 8, 6]);
-      const w1 = tf.tensor4d(values(8 * 6, 9), [1, 1, 8, 6]);
+      const x = tf.tensor4d(lcgValues(4 * 9 * 9 * 8, 7), [4, 9, 9, 8]);
+      const w3 = tf.tensor4d(lcgValues(3 * 3 * 8 * 6, 8), [3, 3, 8, 6]);
+      const w1 = tf.tensor4d(lcgValues(8 * 6, 9), [1, 1, 8, 6]);
       // One round per code path: conv trick + sub-pixel (with crops), pointwise, stock fallback.
       const round = () =>
         tf.tidy(() => {

@@ -4,19 +4,9 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { lcgValues } from './helpers/synthetic';
 import { TRAINING_KERNELS_SHARED_WASM, TRAINING_KERNELS_WASM } from '../src/core/backends/simd/trainingKernels.wasm';
 import { isSharedMemory, simdKernelsFor, wasmMemoryOf, type ConvGeometry, type SimdKernels } from '../src/core/backends/wasmSimd';
-
-/** Deterministic values in [-1, 1) (a small LCG), so a failure reproduces exactly. */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const PAGE = 65536;
 
@@ -70,16 +60,16 @@ const X_SHAPE = [G.batch, G.inHeight, G.inWidth, G.inChannels];
 const W_SHAPE = [G.filterHeight, G.filterWidth, G.inChannels, G.outChannels];
 const Y_SHAPE = [G.batch, G.outHeight, G.outWidth, G.outChannels];
 const C = G.inChannels;
-const channelVector = (seed: number) => values(C, seed);
+const channelVector = (seed: number) => lcgValues(C, seed);
 
 /** Every kernel once, on `backend`; the outputs by name. Outputs are pre-filled with garbage, which each kernel must overwrite. */
 function runAll(backend: FakeBackend): Record<string, Float32Array | Float64Array> {
   const k = backend.kernels;
-  const x = backend.tensor(X_SHAPE, values(X_SHAPE.reduce((a, b) => a * b), 1));
-  const w = backend.tensor(W_SHAPE, values(W_SHAPE.reduce((a, b) => a * b), 2));
-  const wt = backend.tensor([G.filterHeight, G.filterWidth, G.outChannels, G.inChannels], values(W_SHAPE.reduce((a, b) => a * b), 3));
-  const dy = backend.tensor(Y_SHAPE, values(Y_SHAPE.reduce((a, b) => a * b), 4));
-  const garbage = (shape: number[], seed: number) => backend.tensor(shape, values(shape.reduce((a, b) => a * b), seed));
+  const x = backend.tensor(X_SHAPE, lcgValues(X_SHAPE.reduce((a, b) => a * b), 1));
+  const w = backend.tensor(W_SHAPE, lcgValues(W_SHAPE.reduce((a, b) => a * b), 2));
+  const wt = backend.tensor([G.filterHeight, G.filterWidth, G.outChannels, G.inChannels], lcgValues(W_SHAPE.reduce((a, b) => a * b), 3));
+  const dy = backend.tensor(Y_SHAPE, lcgValues(Y_SHAPE.reduce((a, b) => a * b), 4));
+  const garbage = (shape: number[], seed: number) => backend.tensor(shape, lcgValues(shape.reduce((a, b) => a * b), seed));
   const out: Record<string, Float32Array | Float64Array> = {};
 
   const y = garbage(Y_SHAPE, 90);
@@ -95,8 +85,8 @@ function runAll(backend: FakeBackend): Record<string, Float32Array | Float64Arra
   // Winograd F(2×2, 3×3): forward, input and filter gradient of a 3x3 stride-1 "same" conv x3 [2, 6, 4, 8] → [2, 6, 4, 12].
   const g3: ConvGeometry = { ...G, inHeight: 6, inWidth: 4, inChannels: 8, outHeight: 6, outWidth: 4, outChannels: 12, strideHeight: 1, strideWidth: 1 };
   const [x3Shape, w3Shape, y3Shape] = [[2, 6, 4, 8], [3, 3, 8, 12], [2, 6, 4, 12]];
-  const x3 = backend.tensor(x3Shape, values(2 * 6 * 4 * 8, 20));
-  const w3 = backend.tensor(w3Shape, values(3 * 3 * 8 * 12, 21));
+  const x3 = backend.tensor(x3Shape, lcgValues(2 * 6 * 4 * 8, 20));
+  const w3 = backend.tensor(w3Shape, lcgValues(3 * 3 * 8 * 12, 21));
   const y3 = garbage(y3Shape, 97);
   k.conv3x3Winograd(x3, w3, y3, g3, false);
   out.winogradForward = backend.read(y3);
@@ -110,7 +100,7 @@ function runAll(backend: FakeBackend): Record<string, Float32Array | Float64Arra
   // Batch norm over x seen as [pixels, C]; r a residual, yRelu a ReLU output whose zeros mask the gradient.
   const { sum, sumSq } = k.channelSums(x, channelVector(5));
   Object.assign(out, { channelSumsSum: sum, channelSumsSumSq: sumSq });
-  const r = backend.tensor(X_SHAPE, values(X_SHAPE.reduce((a, b) => a * b), 6));
+  const r = backend.tensor(X_SHAPE, lcgValues(X_SHAPE.reduce((a, b) => a * b), 6));
   const [mean, scale, offset] = [channelVector(7), channelVector(8), channelVector(9)];
   for (const relu of [false, true]) {
     for (const residual of [null, r]) {
@@ -121,7 +111,7 @@ function runAll(backend: FakeBackend): Record<string, Float32Array | Float64Arra
   }
   const yRelu = garbage(X_SHAPE, 94);
   k.normalize(x, null, yRelu, mean, scale, offset, true);
-  const dyx = backend.tensor(X_SHAPE, values(X_SHAPE.reduce((a, b) => a * b), 10));
+  const dyx = backend.tensor(X_SHAPE, lcgValues(X_SHAPE.reduce((a, b) => a * b), 10));
   for (const masked of [null, yRelu]) {
     const tag = masked ? 'through ReLU' : 'plain';
     const { sumDy, sumDyCentred } = k.gradSums(dyx, masked, x, mean);

@@ -22,3 +22,14 @@ export function makeSyntheticDataset(count: number, numClasses: number, seed: nu
 export function makeSyntheticSplit(trainCount: number, testCount: number, numClasses: number, seed = 5): DatasetSplit {
   return { train: makeSyntheticDataset(trainCount, numClasses, seed), test: makeSyntheticDataset(testCount, numClasses, seed + 1) };
 }
+
+/** Deterministic values in [-1, 1) (a small LCG), so a failure reproduces exactly. */
+export function lcgValues(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}

@@ -4,18 +4,9 @@
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, formatTick } from '../lib/format';
-import type { ChartSeries } from './MetricChart';
+import type { MetricChartProps } from './MetricChart';
 
-interface Props {
-  title: string;
-  data: readonly object[];
-  xKey: string;
-  xLabel: string;
-  xMax: number;
-  series: ChartSeries[];
-  yDomain: [number, number];
-  height?: number;
-}
+type Props = Pick<MetricChartProps, 'title' | 'data' | 'xKey' | 'xLabel' | 'xMax' | 'series' | 'yDomain' | 'height'>;
 
 function ComparisonChartView({ title, data, xKey, xLabel, xMax, series, yDomain, height = 220 }: Props) {
   return (

@@ -25,7 +25,7 @@ export interface ChartMark {
   label: string;
 }
 
-interface Props {
+export interface MetricChartProps {
   title: string;
   data: readonly object[];
   xKey: string;
@@ -63,7 +63,7 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
-function MetricChartView(props: Props) {
+function MetricChartView(props: MetricChartProps) {
   const { title, data, xKey, xLabel, xMax, series, yDomain, marks = NO_MARKS, height = 150, label } = props;
   const { formatX = defaultFormatX, formatValue = defaultFormatValue } = props;
   const xDomain = props.xDomain ?? [0, Math.max(xMax, 1)];
@@ -128,7 +128,7 @@ function MetricChartView(props: Props) {
 }
 
 /** Same chart: the same points (by reference; callers memoise them) and equal small props (by value). */
-function sameChart(a: Props, b: Props): boolean {
+function sameChart(a: MetricChartProps, b: MetricChartProps): boolean {
   return (
     a.data === b.data &&
     a.title === b.title &&
