@@ -140,6 +140,17 @@ describe('trainer', () => {
     expect(emb.features[0].length).toBe(30 * emb.dim);
     expect(emb.dim).toBe(16);
     expect(Array.from(emb.labels)).toEqual(Array.from(emb.indices).map((i) => data.test.labels[i]));
+
+    // The epoch end's single pass gives what the two calls give.
+    const both = await trainer.evaluateAndEmbed(30);
+    expect(both.reports).toEqual([ce, opl]);
+    expect(Array.from(both.embedding.indices)).toEqual(Array.from(emb.indices));
+    expect(Array.from(both.embedding.labels)).toEqual(Array.from(emb.labels));
+    expect(both.embedding.dim).toBe(emb.dim);
+    both.embedding.features.forEach((f, r) => {
+      expect(f.length).toBe(emb.features[r].length);
+      f.forEach((v, i) => expect(v).toBeCloseTo(emb.features[r][i], 5));
+    });
     trainer.dispose();
   });
 });

@@ -7,6 +7,7 @@ import { createBatchSampler, gatherLabels, type ChannelStats } from './data/batc
 import { createBatchSource } from './data/batchSource';
 import { computeChannelStats } from './data/subset';
 import type { DatasetSplit, ImageDataset } from './data/types';
+import { gatherRows } from './eval/cosine';
 import { computeObjective, type LossSpec } from './losses/objective';
 import { argmaxRows, computeClassification, computeSimilarity, type ClassificationMetrics, type SimilarityMetrics } from './metrics';
 import { buildResNet, type ResNet } from './models/resnet';
@@ -71,6 +72,11 @@ export interface Trainer {
   evaluate(split?: 'test' | 'train'): Promise<EvalReport[]>;
   /** Test features of up to `count` images (a seeded class-balanced-by-chance sample, the same for every run). */
   embed(count?: number): Promise<Embedding>;
+  /**
+   * evaluate('test') and embed(count) from one forward pass over the test set (the epoch end's work, which as
+   * two calls ran the embedded images through every model twice).
+   */
+  evaluateAndEmbed(count: number): Promise<{ reports: EvalReport[]; embedding: Embedding }>;
   /** Change a run's loss weights; takes effect from the next step. */
   setLoss(run: number, loss: Partial<LossSpec>): void;
   /**
@@ -164,6 +170,21 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit, options: 
     return outs.map((o) => ({ features: joinArrays(o.features, toFloats), logits: joinArrays(o.logits, toFloats) }));
   };
 
+  type SplitOutputs = Awaited<ReturnType<typeof forwardSplit>>;
+  const reportsOf = (outs: SplitOutputs, dataset: ImageDataset): EvalReport[] =>
+    outs.map((o, r) => ({
+      name: runs[r].name,
+      loss: { ...runs[r].loss },
+      ...computeClassification(argmaxRows(o.logits, numClasses), dataset.labels, numClasses),
+      ...computeSimilarity(o.features, dataset.labels, models[r].featureDim, numClasses),
+    }));
+  /** The embedded test images: a seeded sample of `count`, in index order. */
+  const embeddedIndices = (count: number) => {
+    const order = shuffleInPlace(Int32Array.from({ length: data.test.count }, (_, i) => i), createRng(config.seed).fork('embed'));
+    return order.slice(0, Math.min(count, data.test.count)).sort();
+  };
+  const allIndices = (dataset: ImageDataset) => Int32Array.from({ length: dataset.count }, (_, i) => i);
+
   return {
     config,
     stepsPerEpoch: sampler.stepsPerEpoch,
@@ -212,21 +233,19 @@ export function createTrainer(config: TrainConfig, data: DatasetSplit, options: 
     },
     async evaluate(split = 'test') {
       const dataset = split === 'test' ? data.test : data.train;
-      const indices = Int32Array.from({ length: dataset.count }, (_, i) => i);
-      const outs = await forwardSplit(dataset, indices);
-      return outs.map((o, r) => ({
-        name: runs[r].name,
-        loss: { ...runs[r].loss },
-        ...computeClassification(argmaxRows(o.logits, numClasses), dataset.labels, numClasses),
-        ...computeSimilarity(o.features, dataset.labels, models[r].featureDim, numClasses),
-      }));
+      return reportsOf(await forwardSplit(dataset, allIndices(dataset)), dataset);
     },
     async embed(count = 1000) {
-      const n = Math.min(count, data.test.count);
-      const order = shuffleInPlace(Int32Array.from({ length: data.test.count }, (_, i) => i), createRng(config.seed).fork('embed'));
-      const indices = order.slice(0, n).sort();
+      const indices = embeddedIndices(count);
       const outs = await forwardSplit(data.test, indices);
       return { features: outs.map((o) => o.features), labels: gatherLabels(data.test, indices), indices, dim: models[0].featureDim };
+    },
+    async evaluateAndEmbed(count) {
+      const outs = await forwardSplit(data.test, allIndices(data.test));
+      const indices = embeddedIndices(count);
+      const features = outs.map((o, r) => gatherRows(o.features, models[r].featureDim, indices));
+      const embedding = { features, labels: gatherLabels(data.test, indices), indices, dim: models[0].featureDim };
+      return { reports: reportsOf(outs, data.test), embedding };
     },
     setLoss(run, loss) {
       runs[run].loss = { ...runs[run].loss, ...loss };

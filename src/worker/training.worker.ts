@@ -236,17 +236,19 @@ function startSaving(s: Session): void {
   s.createdAt = new Date().toISOString();
 }
 
-/** Epoch end: test-set evaluation with the epoch's running train accuracy, then the embedding. */
+/** Epoch end: test-set evaluation with the epoch's running train accuracy, then the embedding (one forward pass). */
 async function reportEpoch(s: Session, step: number, epoch: number): Promise<void> {
-  const reports = await guard(s, s.trainer.evaluate('test'));
+  const embedCount = s.settings.embedCount;
+  const { reports, embedding } =
+    embedCount > 0 ? await guard(s, s.trainer.evaluateAndEmbed(embedCount)) : { reports: await guard(s, s.trainer.evaluate('test')), embedding: null };
   const evaluation = { type: 'evaluation' as const, step, epoch, reports, trainAccuracy: takeTrainAccuracy(s) };
   recordInHistory(s.history, evaluation);
   emit(s, evaluation);
-  if (s.settings.embedCount > 0) {
-    const e = await guard(s, s.trainer.embed(s.settings.embedCount));
+  if (embedding) {
     // Copies for saving: the message transfers the originals.
-    s.embedding = { step, features: e.features.map((f) => f.slice()), labels: e.labels.slice(), indices: e.indices, dim: e.dim };
-    const { message, transfer } = describeEmbedding(s, step, e);
+    const { features, labels, indices, dim } = embedding;
+    s.embedding = { step, features: features.map((f) => f.slice()), labels: labels.slice(), indices, dim };
+    const { message, transfer } = describeEmbedding(s, step, embedding);
     emit(s, message, transfer);
   }
   // The checkpoint: held here for rollbacks and fallbacks, and saved (one transaction replacing the last one).
