@@ -1,5 +1,6 @@
-// A small line chart drawn on a canvas: axes, grid, vertical marks, solid or dashed lines. Used for the curves
-// that change while training (a recharts redraw of them took 50-150 ms of main thread; this takes a few).
+// A small line chart drawn on a canvas: axes, grid, vertical marks, solid, dashed or filled-step lines. Used for
+// the curves that change while training (a recharts redraw of them took 50-150 ms of main thread; this takes a
+// few).
 // The geometry (ticks, scales, the point under the pointer) is pure and tested; drawChart paints it.
 import { formatTick } from './format';
 
@@ -37,7 +38,7 @@ export const PLOT_MARGIN = { top: 6, right: 12, bottom: 28, left: 34 };
 /** Dots on every point below this many rows, as the per-epoch charts have early on. */
 const DOTS_BELOW = 20;
 
-/** Up to about `count` evenly spaced ticks from 0 to max at a 1, 2 or 5 step; integers only when `integers`. */
+/** About `count` evenly spaced ticks from min to max at a 1, 2 or 5 step (times a power of ten); integers only when `integers`. */
 export function axisTicks(min: number, max: number, count: number, integers: boolean): number[] {
   if (!(max > min)) return [min];
   const raw = (max - min) / Math.max(count, 1);
