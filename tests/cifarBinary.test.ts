@@ -10,6 +10,7 @@ import {
   parseCifarBinary,
   validateClassCounts,
 } from '../src/core/data/cifarBinary';
+import { errorMessage } from './helpers/errors';
 import { requireSharedData } from './helpers/sharedData';
 
 const cifar10 = requireSharedData('cifar10');
@@ -28,15 +29,7 @@ function makeRecord10(label: number): Uint8Array {
 }
 
 /** Return the message of the error `fn` throws, asserting it is a CifarFormatError. */
-function catchFormatError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CifarFormatError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a CifarFormatError');
-}
+const catchFormatError = (fn: () => unknown): string => errorMessage(fn, CifarFormatError);
 
 describe('parseCifarBinary layout (hand-made records)', () => {
   it('turns R, G, B planes into HWC pixels', () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { CIFAR10_CLASS_NAMES, CifarFilesError, readCifarFiles, type NamedFile } from '../src/core/data/cifarFiles';
 import { parseCifarBinary } from '../src/core/data/cifarBinary';
+import { errorMessage } from './helpers/errors';
 import { requireSharedData } from './helpers/sharedData';
 
 const cifar10 = requireSharedData('cifar10');
@@ -11,15 +12,7 @@ const cifar100 = requireSharedData('cifar100');
 
 const read = (path: string) => new Uint8Array(readFileSync(path));
 
-function catchFilesError(files: NamedFile[]): string {
-  try {
-    readCifarFiles(files);
-  } catch (error) {
-    expect(error).toBeInstanceOf(CifarFilesError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a CifarFilesError');
-}
+const catchFilesError = (files: NamedFile[]): string => errorMessage(() => readCifarFiles(files), CifarFilesError);
 
 /** The real train.bin cut at record boundaries into five official-style batches. */
 function splitIntoBatches(train: Uint8Array): NamedFile[] {

@@ -10,6 +10,7 @@ import { createBatchSource } from '../src/core/data/batchSource';
 import { createDeviceBatches, drawAugmentation, fitsDevice, measureDeviceTable } from '../src/core/data/deviceBatches';
 import { computeChannelStats } from '../src/core/data/subset';
 import { createRng } from '../src/core/rng';
+import { countReads } from './helpers/readbacks';
 import { makeSyntheticDataset, makeSyntheticSplit } from './helpers/synthetic';
 
 const TINY: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, width: 4, batchSize: 8, epochs: 2, lr: 0.05, seed: 3, runs: pairedRuns({ gamma: 2 }) };
@@ -17,22 +18,6 @@ const TINY: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, width: 4, batchSize: 8, epo
 afterAll(async () => {
   await setupBackend('wasm');
 });
-
-/** Count host readbacks (Tensor.data / dataSync go through the engine's read / readSync) while `work` runs. */
-async function countReads<T>(work: (reads: () => number) => Promise<T>): Promise<T> {
-  const engine = tf.engine() as unknown as { readSync: (...a: unknown[]) => unknown; read: (...a: unknown[]) => Promise<unknown> };
-  let reads = 0;
-  const origRead = engine.read.bind(engine);
-  const origReadSync = engine.readSync.bind(engine);
-  engine.read = (...a) => { reads++; return origRead(...a); };
-  engine.readSync = (...a) => { reads++; return origReadSync(...a); };
-  try {
-    return await work(() => reads);
-  } finally {
-    engine.read = origRead;
-    engine.readSync = origReadSync;
-  }
-}
 
 describe('drawAugmentation', () => {
   it('draws dy, dx and the flip in assembleBatch order, within the 4-pixel padding', () => {

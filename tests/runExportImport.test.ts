@@ -15,6 +15,7 @@ import { createHistory, recordInHistory } from '../src/worker/runHistory';
 import { describeSavedRun, findConfigDifference, readRunBlob, readRunSettings } from '../src/worker/runImport';
 import type { Session } from '../src/worker/session';
 import { toTrainConfig } from '../src/worker/trainConfig';
+import { errorMessage } from './helpers/errors';
 import { requireSharedData } from './helpers/sharedData';
 
 const cifar10 = requireSharedData('cifar10');
@@ -102,15 +103,7 @@ cifar10.it('shows a run without its data as the messages of its data, history an
 
 cifar10.it('refuses a settings record that does not fit, naming the field', async () => {
   const { run } = await exportRun(session);
-  const refuse = (settings: Record<string, unknown>) => {
-    try {
-      readRunSettings({ ...run, settings });
-    } catch (err) {
-      expect(err).toBeInstanceOf(RunFileError);
-      return (err as Error).message;
-    }
-    throw new Error('expected a RunFileError');
-  };
+  const refuse = (settings: Record<string, unknown>) => errorMessage(() => readRunSettings({ ...run, settings }), RunFileError);
   const { seed: _seed, ...noSeed } = SETTINGS;
   expect(refuse(noSeed)).toMatch(/settings\.seed is missing or not a whole number/);
   expect(refuse({ ...SETTINGS, model: 'resnet999' })).toMatch(/settings\.model .*resnet8 \/ resnet14 \/ resnet20/);

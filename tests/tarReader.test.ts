@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTar, TarFormatError } from '../src/core/data/tarReader';
+import { errorMessage } from './helpers/errors';
 import { requireSharedData } from './helpers/sharedData';
 
 const cifar10 = requireSharedData('cifar10');
@@ -29,15 +30,7 @@ function archive(format: 'ustar' | 'gnu' | 'pax'): Uint8Array {
   return new Uint8Array(readFileSync(out));
 }
 
-function catchTarError(bytes: Uint8Array): string {
-  try {
-    readTar(bytes);
-  } catch (error) {
-    expect(error).toBeInstanceOf(TarFormatError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a TarFormatError');
-}
+const catchTarError = (bytes: Uint8Array): string => errorMessage(() => readTar(bytes), TarFormatError);
 
 describe('readTar', () => {
   for (const format of ['gnu', 'pax'] as const) {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTrainer, DEFAULT_TRAIN_CONFIG, pairedRuns, type TrainConfig } from '../src/core';
 import { setupBackend } from '../src/cli/setupBackend';
+import { countReads } from './helpers/readbacks';
 import { makeSyntheticSplit } from './helpers/synthetic';
 
 const TINY: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, width: 4, batchSize: 8, epochs: 2, lr: 0.05, seed: 3, runs: pairedRuns({ gamma: 2 }) };
@@ -98,26 +99,15 @@ describe('trainer', () => {
   it('reads metrics back once every logEvery steps, averaged', async () => {
     const data = makeSyntheticSplit(48, 16, 4); // 6 steps per epoch
     const trainer = createTrainer({ ...TINY, logEvery: 4, epochs: 1 }, data);
-    // Count reads of tensor data by the host (Tensor.data/dataSync go through the engine); kernels that peek
-    // at wasm memory internally call the backend directly and are not readbacks.
-    const backend = tf.engine() as unknown as { readSync: (...a: unknown[]) => unknown; read: (...a: unknown[]) => Promise<unknown> };
-    let reads = 0;
-    const origRead = backend.read.bind(backend);
-    const origReadSync = backend.readSync.bind(backend);
-    backend.read = (...a) => { reads++; return origRead(...a); };
-    backend.readSync = (...a) => { reads++; return origReadSync(...a); };
     const logged: boolean[] = [];
-    try {
+    await countReads(async (reads) => {
       for (let i = 0; i < 6; i++) {
-        const before = reads;
+        const before = reads();
         const r = await trainer.step();
         logged.push(r.metrics !== null);
-        expect(reads - before).toBe(r.metrics ? 1 : 0);
+        expect(reads() - before).toBe(r.metrics ? 1 : 0);
       }
-    } finally {
-      backend.read = origRead;
-      backend.readSync = origReadSync;
-    }
+    });
     // step 4 (logEvery) and step 6 (end of epoch) report
     expect(logged).toEqual([false, false, false, true, false, true]);
     trainer.dispose();
